@@ -1,0 +1,2 @@
+libweir_a_SOURCES += src/lb/lb_kw.c
+noinst_HEADERS += include/weir/lb.h

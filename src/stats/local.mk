@@ -1,0 +1,1 @@
+libweir_a_SOURCES += src/stats/stats_kw.c

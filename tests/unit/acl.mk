@@ -1,0 +1,9 @@
+# unit tests of src/acl
+check_PROGRAMS += tests/unit/check_sample tests/unit/check_acl
+TESTS += tests/unit/check_sample tests/unit/check_acl
+tests_unit_check_sample_SOURCES = tests/unit/check_sample.c
+tests_unit_check_sample_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_sample_LDADD = $(UNIT_LIBS)
+tests_unit_check_acl_SOURCES = tests/unit/check_acl.c tests/unit/testutil.c tests/unit/testutil.h
+tests_unit_check_acl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_acl_LDADD = $(UNIT_LIBS)

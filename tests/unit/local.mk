@@ -1,0 +1,8 @@
+# Unit test suites (Check): one program per source file or module.
+# Each module lists its suites in tests/unit/<module>.mk.
+include tests/unit/cfg.mk
+include tests/unit/acl.mk
+include tests/unit/log.mk
+include tests/unit/stick.mk
+include tests/unit/check.mk
+include tests/unit/proxy.mk
