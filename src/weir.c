@@ -20,6 +20,7 @@
 #include "weir/cfg.h"
 #include "weir/cli.h"
 #include "weir/cond.h"
+#include "weir/rule.h"
 #include "weir/yaml.h"
 
 static void print_version(void)
@@ -67,6 +68,16 @@ static void print_keyword(const struct cfg_kw *kw, void *arg)
 		}
 	printf("%s\t%s\t%s\t%s\n", kw->name, secs, kw->usage ? kw->usage : "",
 	       kw->help ? kw->help : "");
+}
+
+/* The actions of http-request and the other rule lists, listed as
+ * "<list> <action>" so the man page documents each one. */
+static void print_action(const char *list, const char *action, const char *usage,
+			 const char *help, void *arg)
+{
+	(void)arg;
+	printf("%s %s\t%s\t%s\t%s\n", list, action, "frontend,backend,listen",
+	       usage ? usage : "", help ? help : "");
 }
 
 /* What `weir -c -V` and `quickstart run` print: what the file declares. */
@@ -198,7 +209,10 @@ int main(int argc, char **argv)
 	case CLI_VERSION: print_version(); break;
 	case CLI_BUILD_INFO: print_build_info(); break;
 	case CLI_HELP: print_version(); cli_usage(stdout, "weir"); break;
-	case CLI_LIST_KEYWORDS: cfg_kw_foreach(print_keyword, NULL); break;
+	case CLI_LIST_KEYWORDS:
+		cfg_kw_foreach(print_keyword, NULL);
+		rule_foreach_action(print_action, NULL);
+		break;
 	case CLI_COND: rc = run_cond(&o); break;
 	case CLI_CHECK: rc = run_check(&o); break;
 	case CLI_RUN: rc = run_daemon(&o); break;

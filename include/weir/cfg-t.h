@@ -131,7 +131,8 @@ struct ssl_opts {
 	char *client_sigalgs;    /* client-sigalgs / ssl-default-bind-client-sigalgs */
 };
 
-enum ssl_verify { SSL_VERIFY_UNSET = 0, SSL_VERIFY_NONE, SSL_VERIFY_OPTIONAL, SSL_VERIFY_REQUIRED };
+/* Not SSL_VERIFY_*: OpenSSL defines SSL_VERIFY_NONE. */
+enum ssl_verify { CFG_VERIFY_UNSET = 0, CFG_VERIFY_NONE, CFG_VERIFY_OPTIONAL, CFG_VERIFY_REQUIRED };
 
 /* ---------------------------------------------------------------- logging */
 

@@ -211,11 +211,11 @@ static int opt_file(struct cfg_ctx *ctx, struct bind_conf *b, char **args, const
 static int opt_verify(struct cfg_ctx *ctx, struct bind_conf *b, char **args, const struct bind_opt *o)
 {
 	if (strcmp(args[0], "none") == 0)
-		b->verify = SSL_VERIFY_NONE;
+		b->verify = CFG_VERIFY_NONE;
 	else if (strcmp(args[0], "optional") == 0)
-		b->verify = SSL_VERIFY_OPTIONAL;
+		b->verify = CFG_VERIFY_OPTIONAL;
 	else if (strcmp(args[0], "required") == 0)
-		b->verify = SSL_VERIFY_REQUIRED;
+		b->verify = CFG_VERIFY_REQUIRED;
 	else {
 		cfg_alert(ctx, "'%s' : 'verify' : unknown verify method '%s' (expects none, optional or required)",
 			  ctx->kw, args[0]);
@@ -437,7 +437,7 @@ static int bind_check_ssl(struct cfg_ctx *ctx, struct bind_conf *b)
 			return -1;
 		}
 	}
-	if ((b->verify == SSL_VERIFY_OPTIONAL || b->verify == SSL_VERIFY_REQUIRED) && !b->ca_file) {
+	if ((b->verify == CFG_VERIFY_OPTIONAL || b->verify == CFG_VERIFY_REQUIRED) && !b->ca_file) {
 		cfg_alert(ctx, "'%s' : verify is enabled but no CA file specified (add 'ca-file <file>' "
 			  "with the CA that signs the client certificates, or use 'verify none')", ctx->kw);
 		return -1;

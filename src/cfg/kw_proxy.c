@@ -39,7 +39,7 @@ static void dump_mode(const struct cfg_kw *kw, struct cfg_emit *em, const void *
 {
 	const struct proxy_conf *px = obj;
 	const struct proxy_conf *base = cfg_dump_base(kw, obj);
-	if (px->mode != base->mode || px->mode_set)
+	if (px->mode != base->mode)
 		cfg_emitv(em, "mode", px->mode == PX_MODE_HTTP ? "http" : "tcp", NULL);
 }
 
@@ -96,11 +96,25 @@ static int kw_retry_on(struct cfg_ctx *ctx, int argc, char **argv)
 	return r;
 }
 
+static int same_retry_on(const struct proxy_conf *a, const struct proxy_conf *b)
+{
+	if (a->retry_on != b->retry_on || a->retry_on_status.n != b->retry_on_status.n)
+		return 0;
+	for (int i = 0; i < a->retry_on_status.n; i++)
+		if (a->retry_on_status.v[i] != b->retry_on_status.v[i])
+			return 0;
+	return 1;
+}
+
 static void dump_retry_on(const struct cfg_kw *kw, struct cfg_emit *em, const void *obj)
 {
 	const struct proxy_conf *px = obj;
-	if (!px->retry_on && !px->retry_on_status.n)
+	if (same_retry_on(px, cfg_dump_base(kw, obj)))
 		return;
+	if (!px->retry_on && !px->retry_on_status.n) {
+		cfg_emitv(em, "retry-on", "none", NULL);
+		return;
+	}
 	const char *args[16];
 	int n = 0;
 	for (size_t i = 1; i + 1 < ARRAY_SIZE(retry_on_names); i++)
@@ -258,16 +272,25 @@ static int kw_forwardfor(struct cfg_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 static void dump_forwardfor(const struct cfg_kw *kw, struct cfg_emit *em, const void *obj)
 {
 	const struct proxy_conf *px = obj;
+	const struct proxy_conf *base = cfg_dump_base(kw, obj);
 	uint64_t bit = 1ULL << PX_OPT_FORWARDFOR;
 	if (!(px->options & bit)) {
-		const struct proxy_conf *base = cfg_dump_base(kw, obj);
 		if (base->options & bit)
 			cfg_emitv(em, "no", kw->name, NULL);
 		return;
 	}
+	if ((base->options & bit) && same_str(px->forwardfor.except, base->forwardfor.except) &&
+	    same_str(px->forwardfor.header, base->forwardfor.header) &&
+	    px->forwardfor.if_none == base->forwardfor.if_none)
+		return;
 	const char *a[6];
 	int n = 0;
 	if (px->forwardfor.except) {

@@ -683,14 +683,14 @@ static void finish_verify(struct cfg *cfg, const struct proxy_conf *px, const st
 	int global_none = cfg->global.ssl_server_verify && strcmp(cfg->global.ssl_server_verify, "none") == 0;
 	if (!(s->ssl || s->check_ssl) || s->ca_file)
 		return;
-	if (s->verify == SSL_VERIFY_UNSET && !global_none)
+	if (s->verify == CFG_VERIFY_UNSET && !global_none)
 		cfg_diag_at(cfg, CFG_ALERT, &s->loc, "Proxy '%s', server '%s' verify is enabled by "
 			    "default but no CA file specified. If you're running on a LAN where you're "
 			    "certain to trust the server's certificate, please set an explicit 'verify "
 			    "none' statement on the 'server' line, or use 'ssl-server-verify none' in "
 			    "the global section to disable server-side verifications by default.",
 			    px->name, s->name);
-	else if (s->verify == SSL_VERIFY_REQUIRED)
+	else if (s->verify == CFG_VERIFY_REQUIRED)
 		cfg_diag_at(cfg, CFG_ALERT, &s->loc, "Proxy '%s', server '%s' verify is enabled but "
 			    "no CA file specified; add 'ca-file <file>' to the server line.",
 			    px->name, s->name);

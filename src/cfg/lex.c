@@ -11,7 +11,8 @@
  * - quoted and unquoted parts of one word join: foo"bar baz" is one word,
  *   and "" is an empty word;
  * - escapes: \<space> \\ \# \' \" \$ are literal, \r \n \t are CR LF TAB,
- *   \xHH is a byte; any other is an error.
+ *   \xHH is a byte (a bad one is an error); any other pair, such as the
+ *   regex back-reference \1, is kept as written.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -50,8 +51,9 @@ static int lex_escape(struct lex_line *ll, const char *line, size_t len, size_t 
 		      char *err, size_t errlen)
 {
 	if (*i + 1 >= len) {
-		snprintf(err, errlen, "backslash at end of line");
-		return -1;
+		sbuf_addc(&ll->text, '\\');   /* a trailing backslash is kept */
+		*i += 1;
+		return 0;
 	}
 	char c = line[*i + 1];
 	switch (c) {
@@ -71,9 +73,12 @@ static int lex_escape(struct lex_line *ll, const char *line, size_t len, size_t 
 		snprintf(err, errlen, "truncated or invalid hexadecimal sequence '\\x' at position %zu", *i + 1);
 		return -1;
 	default:
-		snprintf(err, errlen, "unsupported escape sequence '\\%c' at position %zu "
-			 "(write '\\\\' for a backslash)", c, *i + 1);
-		return -1;
+		/* Other pairs stay as written, as in HAProxy: `\1` in a
+		 * replace-header or set-path regex is a back-reference. */
+		sbuf_addc(&ll->text, '\\');
+		sbuf_addc(&ll->text, c);
+		*i += 2;
+		return 0;
 	}
 }
 

@@ -657,9 +657,7 @@ int cfg_check_file(struct cfg_ctx *ctx, const char *what, const char *path, int 
 	return 0;
 }
 
-/* Weak: src/cfg/parse.c carries an identical copy while the loader is
- * being written; whichever is strong wins at link time. */
-__attribute__((weak)) struct cfg_words cfg_words_dup(struct arena *a, int argc, char **argv)
+struct cfg_words cfg_words_dup(struct arena *a, int argc, char **argv)
 {
 	struct cfg_words w;
 	w.n = argc;

@@ -458,6 +458,10 @@ static int p_capture(struct rule_pctx *p, int argc, char **argv, const char *inn
 				resp ? "'id' <idx>" : "'len' <length> or 'id' <idx>");
 	if (resp && strcmp(argv[1], "len") == 0)
 		return rule_err(p, "'%s' in 'http-response' only supports 'id' <idx>", p->act);
+	/* `len` declares a capture slot of the frontend that logs it */
+	if (strcmp(argv[1], "len") == 0 && !(p->ctx->px->cap & (PX_CAP_FE | PX_CAP_DEF)))
+		return rule_err(p, "'%s' : proxy '%s' has no frontend capability (use 'len' in the "
+				"frontend, or 'id' with a slot it declares)", p->act, p->ctx->px->name);
 	if (parse_expr(p, argv[0]) < 0 || parse_long(p, argv[2], 0, 65535, &p->r->ival) < 0)
 		return -1;
 	p->r->ival_set = strcmp(argv[1], "len") == 0;    /* 1: len, 0: id */

@@ -12,9 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* weir's headers first: cfg-t.h names an enumerator SSL_VERIFY_NONE, which
- * OpenSSL defines as a macro; in this order both compile (this file does
- * not use the enumerator). */
 #include "weir/cfg.h"
 #include "weir/ssl.h"
 #include "weir/util.h"

@@ -15,7 +15,6 @@
 #include "testutil.h"
 #include "weir/bind.h"
 
-/* not <openssl/ssl.h>: it defines SSL_VERIFY_NONE, an enumerator here */
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -213,7 +212,7 @@ START_TEST(ssl_crt_alpn)
 	ck_assert_int_eq(b->crts.n, 1);
 	ck_assert_str_eq(b->crts.v[0], pem);
 	ck_assert_str_eq(b->alpn, "h2,http/1.1");
-	ck_assert_int_eq(b->verify, SSL_VERIFY_UNSET);
+	ck_assert_int_eq(b->verify, CFG_VERIFY_UNSET);
 	ck_assert(!t_diag(cfg, CFG_WARNING, "'bind *:443'"));
 }
 END_TEST
@@ -309,13 +308,13 @@ START_TEST(verify_and_ca)
 	load("frontend fe\n  bind *:8443 ssl crt @D/site.pem ca-file @D/ca.pem verify required\n");
 	no_alerts();
 	struct bind_conf *b = bind_n(0, 0);
-	ck_assert_int_eq(b->verify, SSL_VERIFY_REQUIRED);
+	ck_assert_int_eq(b->verify, CFG_VERIFY_REQUIRED);
 	ck_assert_str_eq(b->ca_file, ca);
 	load("frontend fe\n  bind *:8443 ssl crt @D/site.pem verify optional\n");
 	alert("'bind *:8443' : verify is enabled but no CA file specified");
 	load("frontend fe\n  bind *:8443 ssl crt @D/site.pem verify none\n");
 	no_alerts();
-	ck_assert_int_eq(bind_n(0, 0)->verify, SSL_VERIFY_NONE);
+	ck_assert_int_eq(bind_n(0, 0)->verify, CFG_VERIFY_NONE);
 	load("frontend fe\n  bind *:8443 ssl crt @D/site.pem verify always\n");
 	alert("unknown verify method 'always' (expects none, optional or required)");
 }

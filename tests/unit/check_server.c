@@ -180,7 +180,7 @@ START_TEST(tls_options)
 		"check-sni example.com\n");
 	const struct server_conf *s = srv(cfg, "b", "secure-01");
 	ck_assert_int_eq(s->check_ssl, 1);
-	ck_assert_int_eq(s->verify, SSL_VERIFY_NONE);
+	ck_assert_int_eq(s->verify, CFG_VERIFY_NONE);
 	ck_assert_int_eq(s->ssl_opts.min_ver, SSL_VER_TLSV12);   /* from the global defaults */
 	const struct server_conf *t = srv(cfg, "b", "t");
 	ck_assert_int_eq(t->ssl, 1);
