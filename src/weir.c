@@ -84,10 +84,12 @@ static void print_action(const char *list, const char *action, const char *usage
 static void print_summary(const struct cfg *cfg)
 {
 	const struct proxy_conf *px;
-	printf("Workers: %d%s, maxconn: %d\n",
-	       cfg->global.nbthread ? cfg->global.nbthread : cfg->global.nbproc,
-	       cfg->global.nbthread || cfg->global.nbproc ? "" : " (one per CPU)",
-	       cfg->global.maxconn);
+	int workers = cfg->global.nbthread ? cfg->global.nbthread : cfg->global.nbproc;
+	if (workers)
+		printf("Workers: %d, maxconn: %d\n", workers, cfg->global.maxconn);
+	else
+		printf("Workers: one per CPU (%ld), maxconn: %d\n", sysconf(_SC_NPROCESSORS_ONLN),
+		       cfg->global.maxconn);
 	VEC_EACH(&cfg->proxies, const struct proxy_conf *, px) {
 		const char *kind = (px->cap & PX_CAP_FE) && (px->cap & PX_CAP_BE) ? "listen" :
 				   (px->cap & PX_CAP_FE) ? "frontend" : "backend";

@@ -287,39 +287,10 @@ int rule_parse_line(struct cfg_ctx *ctx, enum rule_list list, int argc, char **a
 
 /* ------------------------------------------------------------- list keywords */
 
-static int kw_http_req(struct cfg_ctx *ctx, int argc, char **argv)
+/* Every rule list keyword: the table's `data` names the list. */
+static int kw_rule_list(struct cfg_ctx *ctx, int argc, char **argv)
 {
-	return rule_parse_line(ctx, RULE_HTTP_REQ, argc, argv);
-}
-
-static int kw_http_res(struct cfg_ctx *ctx, int argc, char **argv)
-{
-	return rule_parse_line(ctx, RULE_HTTP_RES, argc, argv);
-}
-
-static int kw_http_after(struct cfg_ctx *ctx, int argc, char **argv)
-{
-	return rule_parse_line(ctx, RULE_HTTP_AFTER, argc, argv);
-}
-
-static int kw_tcp_conn(struct cfg_ctx *ctx, int argc, char **argv)
-{
-	return rule_parse_line(ctx, RULE_TCP_CONN, argc, argv);
-}
-
-static int kw_tcp_sess(struct cfg_ctx *ctx, int argc, char **argv)
-{
-	return rule_parse_line(ctx, RULE_TCP_SESS, argc, argv);
-}
-
-static int kw_tcp_cont(struct cfg_ctx *ctx, int argc, char **argv)
-{
-	return rule_parse_line(ctx, RULE_TCP_CONT, argc, argv);
-}
-
-static int kw_tcp_res(struct cfg_ctx *ctx, int argc, char **argv)
-{
-	return rule_parse_line(ctx, RULE_TCP_RES, argc, argv);
+	return rule_parse_line(ctx, (enum rule_list)ctx->kw_data, argc, argv);
 }
 
 /* `tcp-request foo`: none of the registered sub-keywords matched. */
@@ -568,17 +539,17 @@ static const struct cfg_kw rule_kws[] = {
 	 * "will still be processed before" warnings */
 	{ "tcp-request", SEC_PX, kw_tcp_unknown, NULL, "connection|session|content|inspect-delay ...",
 	  "layer 4 request rules (see the forms below)", 0 },
-	{ "tcp-request connection", SEC_FE_DEF, kw_tcp_conn, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "tcp-request connection", SEC_FE_DEF, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated when a connection is accepted", RULE_TCP_CONN },
-	{ "tcp-request session", SEC_FE_DEF, kw_tcp_sess, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "tcp-request session", SEC_FE_DEF, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated once the session is set up (after the TLS handshake)", RULE_TCP_SESS },
-	{ "tcp-request content", SEC_PX, kw_tcp_cont, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "tcp-request content", SEC_PX, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated on the request contents, during inspect-delay", RULE_TCP_CONT },
 	{ "tcp-request inspect-delay", SEC_PX, kw_inspect_delay, dump_inspect_delay, "<time>",
 	  "how long tcp-request content rules may wait for data", 0 },
 	{ "tcp-response", SEC_BE_DEF, kw_tcp_unknown, NULL, "content|inspect-delay ...",
 	  "layer 4 response rules (see the forms below)", 0 },
-	{ "tcp-response content", SEC_BE_DEF, kw_tcp_res, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "tcp-response content", SEC_BE_DEF, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated on the response contents, during inspect-delay", RULE_TCP_RES },
 	{ "tcp-response inspect-delay", SEC_BE_DEF, kw_inspect_delay, dump_inspect_delay, "<time>",
 	  "how long tcp-response content rules may wait for data", 0 },
@@ -586,11 +557,11 @@ static const struct cfg_kw rule_kws[] = {
 	  "answer 200 (or 503 on 'monitor fail') to requests for this URI, for external monitors", 0 },
 	{ "monitor fail", SEC_FE, kw_monitor_fail, dump_monitor_fail, "if|unless <condition>",
 	  "make monitor-uri answer 503 when the condition matches", 0 },
-	{ "http-request", SEC_PX, kw_http_req, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "http-request", SEC_PX, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated on each HTTP request (see the actions below)", RULE_HTTP_REQ },
-	{ "http-response", SEC_PX, kw_http_res, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "http-response", SEC_PX, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated on each HTTP response", RULE_HTTP_RES },
-	{ "http-after-response", SEC_PX, kw_http_after, dump_list, "<action> [options...] [if|unless <condition>]",
+	{ "http-after-response", SEC_PX, kw_rule_list, dump_list, "<action> [options...] [if|unless <condition>]",
 	  "a rule evaluated on every response, including the ones weir generates", RULE_HTTP_AFTER },
 	{ "redirect", SEC_PROXY, kw_redirect, dump_list,
 	  "location|prefix|scheme <to> [code <code>] [options...] [if|unless <condition>]",

@@ -16,6 +16,7 @@
 
 #include "../../src/acl/acl-int.h"
 #include "testutil.h"
+#include "check_main.h"
 
 static struct cfg *cfg;
 static struct cfg_ctx ctx;
@@ -642,11 +643,4 @@ static Suite *acl_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(acl_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(acl_suite)

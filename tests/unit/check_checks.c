@@ -13,6 +13,7 @@
 
 #include "testutil.h"
 #include "weir/check-t.h"
+#include "check_main.h"
 
 #define DEF "defaults\n mode http\n timeout connect 5s\n timeout client 30s\n timeout server 30s\n"
 #define SRV " server s1 10.0.1.10:8080 check\n"
@@ -551,11 +552,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(suite)

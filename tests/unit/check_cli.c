@@ -7,6 +7,7 @@
 
 #include "weir/cli.h"
 #include "weir/util.h"
+#include "check_main.h"
 
 static struct cli_opts o;
 static char err[256];
@@ -111,11 +112,4 @@ static Suite *cli_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(cli_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(cli_suite)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "weir/cond.h"
+#include "check_main.h"
 
 static char err[512];
 
@@ -190,11 +191,4 @@ static Suite *cond_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(cond_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(cond_suite)

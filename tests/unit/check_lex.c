@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "weir/lex.h"
+#include "check_main.h"
 
 static struct lex_line ll;
 static char err[256];
@@ -140,11 +141,4 @@ static Suite *lex_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(lex_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(lex_suite)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "check_main.h"
 
 #define FE_TIMEOUTS "    timeout client 1s\n    timeout connect 1s\n    timeout server 1s\n"
 
@@ -308,11 +309,4 @@ static Suite *parse_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(parse_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(parse_suite)

@@ -13,6 +13,7 @@
 
 #include "weir/rule.h"
 #include "testutil.h"
+#include "check_main.h"
 
 #define FE_HEAD "defaults\n mode http\n timeout connect 5s\n timeout client 30s\n timeout server 30s\n" \
 	"frontend fe\n bind 127.0.0.1:18080\n"
@@ -608,11 +609,4 @@ static Suite *rules_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(rules_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(rules_suite)

@@ -15,6 +15,7 @@
 #include "weir/cfg.h"
 #include "weir/sample-t.h"
 #include "weir/sample.h"
+#include "check_main.h"
 
 static struct cfg *cfg;
 static struct cfg_ctx ctx;
@@ -332,11 +333,4 @@ static Suite *sample_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(sample_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(sample_suite)

@@ -11,6 +11,7 @@
 
 #include "weir/stick.h"
 #include "testutil.h"
+#include "check_main.h"
 
 #define TMO "    timeout client 1s\n    timeout connect 1s\n    timeout server 1s\n"
 
@@ -256,11 +257,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(suite)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "check_main.h"
 
 static char err[512];
 
@@ -553,11 +554,4 @@ static Suite *values_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(values_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(values_suite)

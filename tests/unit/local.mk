@@ -6,3 +6,4 @@ include tests/unit/log.mk
 include tests/unit/stick.mk
 include tests/unit/check.mk
 include tests/unit/proxy.mk
+EXTRA_DIST += tests/unit/check_main.h
