@@ -190,11 +190,42 @@ static int run_daemon(const struct cli_opts *o)
 	return 1;
 }
 
+/*
+ * Flags that only matter to the running daemon are still checked now, so
+ * a typo in an init script fails at once: -S takes a listening address
+ * (then bind options after commas), -x a UNIX socket path.
+ */
+static int validate_daemon_flags(const struct cli_opts *o, char *err, size_t errlen)
+{
+	if (o->master_cli) {
+		char addr[256], why[200];
+		snprintf(addr, sizeof(addr), "%s", o->master_cli);
+		addr[strcspn(addr, ",")] = '\0';
+		struct arena *a = arena_new();
+		struct cfg_addr out;
+		int r = cfg_parse_addr(a, addr, CFG_ADDR_FOR_BIND, &out, why, sizeof(why));
+		arena_free(a);
+		if (r < 0) {
+			snprintf(err, errlen, "-S '%s' : %s (expected a path such as "
+				 "/run/weir-master.sock, or <ip>:<port>)", o->master_cli, why);
+			return -1;
+		}
+	}
+	if (o->xfer_socket && strncmp(o->xfer_socket, "unix@", 5) != 0 && o->xfer_socket[0] != '/' &&
+	    !strchr(o->xfer_socket, '/')) {
+		snprintf(err, errlen, "-x '%s' : expected the path of a stats socket declared with "
+			 "'expose-fd listeners'", o->xfer_socket);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_opts o;
-	char err[256];
-	if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
+	char err[1024];
+	if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0 ||
+	    validate_daemon_flags(&o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "[ALERT]    (%d) : %s\n", (int)getpid(), err);
 		cli_usage(stderr, "weir");
 		cli_opts_free(&o);

@@ -51,6 +51,9 @@ check "a summary line ends the errors" grep -q 'Fatal errors found in configurat
 "$W" -c -f valid.cfg -sf 123 456 -x /tmp/none.sock -p /tmp/none.pid -n 100 -N 50 -L peer1 -S 127.0.0.1:1234 -W -dM0x55 >/dev/null 2>&1
 check "daemon flags are parsed with -c" test $? -eq 0
 "$W" -c -f valid.cfg -n 0 >out 2>&1; check "-n 0 is refused" test $? -eq 1
+"$W" -c -f valid.cfg -S 127.0.0.1:99999 >out 2>&1; check "-S with a bad address is refused" test $? -eq 1
+check "-S error names the bad port" grep -q "invalid port '99999'" out
+"$W" -c -f valid.cfg -x nope >out 2>&1; check "-x without a socket path is refused" test $? -eq 1
 "$W" -c -f valid.cfg -dM999 >out 2>&1; check "-dM999 is refused" test $? -eq 1
 mkdir sub && cp valid.cfg sub/
 "$W" -C sub -c -f valid.cfg >/dev/null 2>&1; check "-C changes directory before loading" test $? -eq 0
