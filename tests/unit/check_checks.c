@@ -16,7 +16,7 @@
 #include "check_main.h"
 
 #define DEF "defaults\n mode http\n timeout connect 5s\n timeout client 30s\n timeout server 30s\n"
-#define SRV " server s1 10.0.1.10:8080 check\n"
+#define SRV " server s1 127.0.1.10:8080 check\n"
 
 static struct cfg *load_ok(const char *text)
 {

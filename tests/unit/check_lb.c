@@ -19,7 +19,7 @@
 static const struct balance_conf *bal(const char *lines, struct cfg **out)
 {
 	char text[2048];
-	snprintf(text, sizeof(text), DEF "backend b\n%s\n server s 10.0.0.1:80\n", lines);
+	snprintf(text, sizeof(text), DEF "backend b\n%s\n server s 127.0.0.1:80\n", lines);
 	struct cfg *cfg = t_load(text);
 	if (cfg->nalerts)
 		t_print(cfg);
@@ -142,11 +142,11 @@ END_TEST
 
 START_TEST(l7_hash_in_tcp_mode)
 {
-	struct cfg *cfg = t_load(DEF "backend b\n mode tcp\n balance uri\n server s 10.0.0.1:80\n");
+	struct cfg *cfg = t_load(DEF "backend b\n mode tcp\n balance uri\n server s 127.0.0.1:80\n");
 	ck_assert_int_eq(cfg->nalerts, 0);
 	ck_assert(t_diag(cfg, CFG_WARNING, "'balance uri' needs 'mode http'"));
 	cfg_free(cfg);
-	cfg = t_load(DEF "backend b\n mode tcp\n balance rdp-cookie\n server s 10.0.0.1:80\n");
+	cfg = t_load(DEF "backend b\n mode tcp\n balance rdp-cookie\n server s 127.0.0.1:80\n");
 	ck_assert(!t_diag(cfg, CFG_WARNING, "needs 'mode http'"));
 	cfg_free(cfg);
 }
@@ -155,7 +155,7 @@ END_TEST
 START_TEST(inherited_from_defaults)
 {
 	struct cfg *cfg = t_load(DEF " balance leastconn\n hash-type consistent\n"
-				 "backend b\n server s 10.0.0.1:80\n");
+				 "backend b\n server s 127.0.0.1:80\n");
 	const struct proxy_conf *b = cfg_find_proxy(cfg, "b", PX_CAP_BE);
 	ck_assert_int_eq(b->balance.algo, LB_ALGO_LEASTCONN);
 	ck_assert_int_eq(b->balance.hash_type, HASH_CONSISTENT);
@@ -181,8 +181,8 @@ START_TEST(dump_round_trip)
 {
 	struct cfg *cfg = t_load(DEF " balance source\n"
 		"backend a\n balance hdr(Host) use_domain_only\n hash-type consistent wt6 avalanche\n"
-		" hash-balance-factor 125\n server s 10.0.0.1:80\n"
-		"backend b\n server s 10.0.0.1:80\n");
+		" hash-balance-factor 125\n server s 127.0.0.1:80\n"
+		"backend b\n server s 127.0.0.1:80\n");
 	ck_assert_int_eq(cfg->nalerts, 0);
 	char *d1 = t_dump(cfg);
 	ck_assert_msg(strstr(d1, "balance hdr(Host) use_domain_only") != NULL, "%s", d1);

@@ -292,7 +292,7 @@ END_TEST
 START_TEST(dump_round_trip)
 {
 	struct cfg *c = t_load("global\n    log /dev/log local0 info\n"
-			       "    log 10.0.0.1:1514 len 2048 format rfc5424 sample 1:3 local1 notice err\n"
+			       "    log 127.0.0.1:1514 len 2048 format rfc5424 sample 1:3 local1 notice err\n"
 			       "    log-tag weir\n"
 			       "defaults\n    mode http\n" TMO "    log global\n    option httplog\n"
 			       "    option dontlognull\n"
@@ -302,7 +302,7 @@ START_TEST(dump_round_trip)
 			       "frontend b\n    bind :81\n    option httplog clf\n    option logasap\n");
 	ck_assert_int_eq(c->nalerts, 0);
 	char *d1 = t_dump(c);
-	ck_assert_ptr_nonnull(strstr(d1, "log 10.0.0.1:1514 len 2048 format rfc5424 sample 1:3 local1 notice err\n"));
+	ck_assert_ptr_nonnull(strstr(d1, "log 127.0.0.1:1514 len 2048 format rfc5424 sample 1:3 local1 notice err\n"));
 	ck_assert_ptr_nonnull(strstr(d1, "option httplog clf\n"));
 	ck_assert_ptr_nonnull(strstr(d1, "no log\n"));
 	ck_assert_ptr_nonnull(strstr(d1, "no option dontlognull\n"));

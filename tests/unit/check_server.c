@@ -49,9 +49,9 @@ static void expect_alert(const char *text, const char *msg)
 START_TEST(seed_options)
 {
 	struct cfg *cfg = load_ok(DEF "backend b\n"
-		" server web1 10.0.1.10:8080 check inter 5s fall 3 rise 2 cookie w1 maxconn 500\n"
-		" server web3 10.0.1.12:8080 weight 3 check slowstart 30s backup disabled\n"
-		" server pg1 10.0.2.10:5432 check inter 3s fall 3 rise 2 maxconn 200 port 8080\n");
+		" server web1 127.0.1.10:8080 check inter 5s fall 3 rise 2 cookie w1 maxconn 500\n"
+		" server web3 127.0.1.12:8080 weight 3 check slowstart 30s backup disabled\n"
+		" server pg1 127.0.2.10:5432 check inter 3s fall 3 rise 2 maxconn 200 port 8080\n");
 	const struct server_conf *s = srv(cfg, "b", "web1");
 	ck_assert_int_eq(s->check, 1);
 	ck_assert_int_eq(s->inter, 5000);
@@ -74,7 +74,7 @@ END_TEST
 
 START_TEST(builtin_defaults)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n server s 10.0.0.1:80\n");
+	struct cfg *cfg = load_ok(DEF "backend b\n server s 127.0.0.1:80\n");
 	const struct server_conf *s = srv(cfg, "b", "s");
 	ck_assert_int_eq(s->check, 0);
 	ck_assert_int_eq(s->inter, 2000);
@@ -93,9 +93,9 @@ END_TEST
 START_TEST(default_server_inheritance)
 {
 	struct cfg *cfg = load_ok(DEF " default-server inter 2s fall 2\n"
-		"backend b\n default-server rise 5\n server a 10.0.0.1:80\n"
-		" default-server check inter 7s\n server c 10.0.0.2:80\n"
-		"backend other\n server d 10.0.0.3:80\n");
+		"backend b\n default-server rise 5\n server a 127.0.0.1:80\n"
+		" default-server check inter 7s\n server c 127.0.0.2:80\n"
+		"backend other\n server d 127.0.0.3:80\n");
 	const struct server_conf *a = srv(cfg, "b", "a"), *c = srv(cfg, "b", "c");
 	ck_assert_int_eq(a->inter, 2000);
 	ck_assert_int_eq(a->fall, 2);
@@ -116,8 +116,8 @@ START_TEST(seed_s001_03_default_server)
 {
 	struct cfg *cfg = load_ok(DEF "backend robust\n balance roundrobin\n"
 		" default-server inter 2s fall 2 rise 3\n"
-		" server web1 10.0.1.10:8080 check\n server web3 10.0.1.12:8080 check backup\n"
-		" server web4 10.0.1.13:8080 check disabled\n");
+		" server web1 127.0.1.10:8080 check\n server web3 127.0.1.12:8080 check backup\n"
+		" server web4 127.0.1.13:8080 check disabled\n");
 	const struct server_conf *s = srv(cfg, "robust", "web3");
 	ck_assert_int_eq(s->inter, 2000);
 	ck_assert_int_eq(s->fall, 2);
@@ -131,8 +131,8 @@ END_TEST
 START_TEST(no_forms_undo_template)
 {
 	struct cfg *cfg = load_ok(DEF "backend b\n default-server check backup send-proxy ssl verify none\n"
-		" server x 10.0.0.1:80 no-check no-backup no-send-proxy no-ssl\n"
-		" server y 10.0.0.2:80 enabled\n");
+		" server x 127.0.0.1:80 no-check no-backup no-send-proxy no-ssl\n"
+		" server y 127.0.0.2:80 enabled\n");
 	const struct server_conf *x = srv(cfg, "b", "x");
 	ck_assert_int_eq(x->check, 0);
 	ck_assert_int_eq(x->backup, 0);
@@ -147,8 +147,8 @@ END_TEST
 START_TEST(check_and_agent_options)
 {
 	struct cfg *cfg = load_ok(DEF "backend b\n"
-		" server app1 10.0.1.10:8080 check inter 5s agent-check agent-port 8081 agent-inter 3s\n"
-		" server s2 10.0.0.2:80 check fastinter 500ms downinter 10s observe layer7 error-limit 5"
+		" server app1 127.0.1.10:8080 check inter 5s agent-check agent-port 8081 agent-inter 3s\n"
+		" server s2 127.0.0.2:80 check fastinter 500ms downinter 10s observe layer7 error-limit 5"
 		" on-error mark-down on-marked-down shutdown-sessions on-marked-up shutdown-backup-sessions"
 		" addr 127.0.0.9 agent-send \"hello\\n\" agent-addr 127.0.0.8 check-send-proxy\n");
 	const struct server_conf *a = srv(cfg, "b", "app1");
@@ -175,8 +175,8 @@ START_TEST(tls_options)
 {
 	struct cfg *cfg = load_ok("global\n ssl-default-server-options ssl-min-ver TLSv1.2\n"
 		DEF "backend b\n mode tcp\n"
-		" server secure-01 10.0.3.21:443 check check-ssl verify none\n"
-		" server t 10.0.3.22:443 ssl verify none sni str(example.com) alpn h2,http/1.1 "
+		" server secure-01 127.0.3.21:443 check check-ssl verify none\n"
+		" server t 127.0.3.22:443 ssl verify none sni str(example.com) alpn h2,http/1.1 "
 		"ssl-max-ver TLSv1.3 no-tlsv10 ciphers ECDHE-RSA-AES128-GCM-SHA256 no-ssl-reuse "
 		"check-sni example.com\n");
 	const struct server_conf *s = srv(cfg, "b", "secure-01");
@@ -211,32 +211,32 @@ END_TEST
 
 START_TEST(errors)
 {
-	expect_alert(DEF "backend app\n server web1 10.0.0.1:80\n server web1 10.0.0.2:80\n",
+	expect_alert(DEF "backend app\n server web1 127.0.0.1:80\n server web1 127.0.0.2:80\n",
 		     "backend 'app' has already a server named 'web1' at test.cfg:7");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 chek\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 chek\n",
 		     "'server s' unknown keyword 'chek'; did you mean 'check' maybe ?");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 weight 300\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 weight 300\n",
 		     "weight of server is not within 0 and 256 (got '300')");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 weight -1\n", "not within 0 and 256");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 rise 0\n", "'rise'");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 inter 0\n", "'inter' has to be > 0");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 inter 5x\n", "'inter'");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 inter\n", "'inter' expects an argument");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 weight -1\n", "not within 0 and 256");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 rise 0\n", "'rise'");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 inter 0\n", "'inter' has to be > 0");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 inter 5x\n", "'inter'");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 inter\n", "'inter' expects an argument");
 	expect_alert(DEF "backend b\n server s\n", "'server' expects <name> and <addr>[:<port>]");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 observe layer5\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 observe layer5\n",
 		     "'observe' expects one of 'none', 'layer4', 'layer7' but got 'layer5'");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 on-error retry\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 on-error retry\n",
 		     "'on-error' expects one of 'fastinter', 'fail-check', 'sudden-death', 'mark-down'");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 verify optional\n", "'verify' expects one of");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 verify optional\n", "'verify' expects one of");
 	expect_alert(DEF "backend b\n default-server id 3\n",
 		     "'id' option is not accepted in default-server sections");
-	expect_alert(DEF "backend b\n server a 10.0.0.1:80 id 3\n server c 10.0.0.2:80 id 3\n",
+	expect_alert(DEF "backend b\n server a 127.0.0.1:80 id 3\n server c 127.0.0.2:80 id 3\n",
 		     "custom id 3 already used at test.cfg:7 ('server a')");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 ca-file /nonexistent/ca.pem ssl\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 ca-file /nonexistent/ca.pem ssl\n",
 		     "/nonexistent/ca.pem");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 port 70000\n", "'port'");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 init-addr dns\n", "unsupported method 'dns'");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 resolve-prefer ipv5\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 port 70000\n", "'port'");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 init-addr dns\n", "unsupported method 'dns'");
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 resolve-prefer ipv5\n",
 		     "'resolve-prefer' expects 'ipv4' or 'ipv6'");
 	expect_alert(DEF "backend b\n server s bad@addr check\n", "'server s'");
 }
@@ -245,7 +245,7 @@ END_TEST
 /* One bad option does not hide the next ones. */
 START_TEST(all_errors_of_a_line)
 {
-	struct cfg *cfg = t_load(DEF "backend b\n server s 10.0.0.1:80 weight 999 rise 0 check\n");
+	struct cfg *cfg = t_load(DEF "backend b\n server s 127.0.0.1:80 weight 999 rise 0 check\n");
 	ck_assert(t_diag(cfg, CFG_ALERT, "weight"));
 	ck_assert(t_diag(cfg, CFG_ALERT, "'rise'"));
 	ck_assert_int_eq(cfg->nalerts, 2);
@@ -255,38 +255,38 @@ END_TEST
 
 START_TEST(finish_errors)
 {
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 check agent-check\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 check agent-check\n",
 		     "server 's' does not have agent port. Agent check has been disabled");
 	expect_alert(DEF "backend b\n server s 10.0.0.1 check\n",
 		     "has neither service port nor check port");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:443 ssl\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:443 ssl\n",
 		     "verify is enabled by default but no CA file specified");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:443 check-ssl verify required\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:443 check-ssl verify required\n",
 		     "verify is enabled but no CA file specified");
-	expect_alert(DEF "backend b\n server s 10.0.0.1:80 track nope\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.1:80 track nope\n",
 		     "unable to find required server 'nope' for tracking");
-	expect_alert(DEF "backend b\n server a 10.0.0.1:80\n server s 10.0.0.2:80 track a\n",
+	expect_alert(DEF "backend b\n server a 127.0.0.1:80\n server s 127.0.0.2:80 track a\n",
 		     "does not have any check nor agent enabled");
-	expect_alert(DEF "backend b\n server s 10.0.0.2:80 track x/a\n",
+	expect_alert(DEF "backend b\n server s 127.0.0.2:80 track x/a\n",
 		     "unable to find required proxy 'x' for tracking");
 	/* the fixes are accepted */
 	struct cfg *cfg = load_ok(DEF "global\n ssl-server-verify none\n" DEF
-		"backend b\n server a 10.0.0.1:80 check\n server s 10.0.0.2:80 track b/a\n"
-		" server t 10.0.0.3 check port 80\n server u 10.0.0.4:443 ssl\n");
+		"backend b\n server a 127.0.0.1:80 check\n server s 127.0.0.2:80 track b/a\n"
+		" server t 10.0.0.3 check port 80\n server u 127.0.0.4:443 ssl\n");
 	cfg_free(cfg);
 }
 END_TEST
 
 START_TEST(misplaced)
 {
-	expect_alert(DEF "frontend f\n bind :80\n server s 10.0.0.1:80\n", "'server'");
-	expect_alert(DEF " server s 10.0.0.1:80\n", "'server'");
+	expect_alert(DEF "frontend f\n bind :80\n server s 127.0.0.1:80\n", "'server'");
+	expect_alert(DEF " server s 127.0.0.1:80\n", "'server'");
 }
 END_TEST
 
 START_TEST(extras_kept)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n server s 10.0.0.1:80 namespace ns1 "
+	struct cfg *cfg = load_ok(DEF "backend b\n server s 127.0.0.1:80 namespace ns1 "
 		"source 10.0.0.9 usesrc clientip proxy-v2-options ssl,cert-cn check\n");
 	const struct server_conf *s = srv(cfg, "b", "s");
 	ck_assert_int_eq(s->extra.n, 3);
@@ -303,12 +303,12 @@ START_TEST(dump_round_trip)
 {
 	const char *text = DEF " default-server inter 3s\n"
 		"backend b\n default-server check rise 4 ssl verify none\n"
-		" server a 10.0.0.1:80 no-check weight 7 cookie a1 namespace x\n"
+		" server a 127.0.0.1:80 no-check weight 7 cookie a1 namespace x\n"
 		" default-server fall 9\n"
-		" server c 10.0.0.2:80 no-ssl verifyhost h.example slowstart 10s\n";
+		" server c 127.0.0.2:80 no-ssl verifyhost h.example slowstart 10s\n";
 	struct cfg *cfg = load_ok(text);
 	char *d1 = t_dump(cfg);
-	ck_assert_msg(strstr(d1, "server a 10.0.0.1:80") != NULL, "%s", d1);
+	ck_assert_msg(strstr(d1, "server a 127.0.0.1:80") != NULL, "%s", d1);
 	ck_assert_msg(strstr(d1, "no-check") != NULL, "%s", d1);
 	ck_assert_msg(strstr(d1, "weight 7") != NULL, "%s", d1);
 	ck_assert_msg(strstr(d1, "inter 3s") != NULL, "%s", d1);

@@ -273,7 +273,7 @@ START_TEST(addr_prefixes)
 	a_ok("ipv6@::1:443", CFG_ADDR_FOR_BIND);
 	ck_assert_str_eq(addr.host, "::1");
 	a_bad("ipv4@::1:443", CFG_ADDR_FOR_BIND, "'::1' is not an IPv4 address in 'ipv4@::1:443'");
-	a_bad("ipv6@10.0.0.1:80", CFG_ADDR_FOR_BIND, "is not an IPv6 address");
+	a_bad("ipv6@127.0.0.1:80", CFG_ADDR_FOR_BIND, "is not an IPv6 address");
 
 	a_ok("unix@s000-01-admin.sock", CFG_ADDR_FOR_BIND);
 	ck_assert_int_eq(addr.kind, CFG_ADDR_UNIX);
@@ -321,13 +321,13 @@ START_TEST(addr_bind_ports)
 	a_bad("*:http", CFG_ADDR_FOR_BIND, "invalid character 'h' in port number 'http' in '*:http'");
 	a_bad("*:+1", CFG_ADDR_FOR_BIND, "port offset not permitted here in '*:+1'");
 	a_bad("", CFG_ADDR_FOR_BIND, "missing address");
-	a_bad("10.0.0.1:80-81", CFG_ADDR_FOR_SERVER, "port range not permitted here in '10.0.0.1:80-81'");
+	a_bad("127.0.0.1:80-81", CFG_ADDR_FOR_SERVER, "port range not permitted here in '127.0.0.1:80-81'");
 }
 END_TEST
 
 START_TEST(addr_server_forms)
 {
-	a_ok("10.0.1.10:8080", CFG_ADDR_FOR_SERVER);
+	a_ok("127.0.1.10:8080", CFG_ADDR_FOR_SERVER);
 	ck_assert_int_eq(addr.port, 8080);
 	a_ok("10.0.1.10", CFG_ADDR_FOR_SERVER);
 	ck_assert_int_eq(addr.port, 0);       /* the client's destination port */
@@ -376,7 +376,7 @@ START_TEST(addr_log_targets)
 	a_ok("fd@1", CFG_ADDR_FOR_LOG);
 	ck_assert_int_eq(addr.kind, CFG_ADDR_FD);
 	a_bad("udp@:80", CFG_ADDR_FOR_BIND, "'udp@' addresses are not permitted here");
-	a_bad("tcp@10.0.0.1:514", CFG_ADDR_FOR_LOG, "TCP log targets need a 'ring' section");
+	a_bad("tcp@127.0.0.1:514", CFG_ADDR_FOR_LOG, "TCP log targets need a 'ring' section");
 	a_bad("stdout", CFG_ADDR_FOR_BIND, "missing port specification in 'stdout'");
 }
 END_TEST
