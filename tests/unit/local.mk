@@ -7,3 +7,4 @@ include tests/unit/stick.mk
 include tests/unit/check.mk
 include tests/unit/proxy.mk
 EXTRA_DIST += tests/unit/check_main.h
+include tests/unit/shm.mk

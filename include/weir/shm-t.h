@@ -1,0 +1,345 @@
+/*
+ * The shared-memory segment: one per configuration generation, laid out by
+ * the master from the configuration (src/shm/layout.c), created before the
+ * first fork (src/shm/segment.c) and mapped MAP_SHARED by every process.
+ * Children never allocate in it. Every reference inside it is a byte offset
+ * from the segment's base, never a pointer: the segment may be mapped at a
+ * different address after the master re-execs on reload.
+ *
+ *   offset 0 +------------------------------------------------+
+ *            | struct shm_header                              |  master
+ *            |  magic "WEIRSHM\0", layout version, generation,|
+ *            |  total size, nworkers, and one shm_region      |
+ *            |  {off, size, count, stride} per region below   |
+ *            +------------------------------------------------+
+ *            | PROC    shm_proc[1 + nworkers + 2]             |  master (heartbeat:
+ *            |         slot 0 master, 1..N workers, checker,  |   the slot's process)
+ *            |         stats                                  |
+ *            +------------------------------------------------+
+ *            | FE      shm_fe[nfe]      frontends and listens |  state: master
+ *            | BE      shm_be[nbe]      backends and listens  |  up counts: checker
+ *            | SRV     shm_srv[nsrv]    all servers, grouped  |  see struct shm_srv
+ *            |                          by backend, in order  |
+ *            | LI      shm_li[nli]      listeners (binds)     |  master
+ *            |   each record: config-derived fields, then its |
+ *            |   GAUGE/GMAX counters in their own cache line  |  atomics, any process
+ *            +------------------------------------------------+
+ *            | STICK   shm_stick[nstick] table descriptors    |  master (lock, LRU
+ *            |                                                |   heads: workers)
+ *            +------------------------------------------------+
+ *            | NAMES   NUL-terminated names, by 32-bit offset |  master, then r/o
+ *            |         (before the large regions below)       |
+ *            +------------------------------------------------+
+ *            | SHARDS  nworkers blocks of shard_block bytes,  |  worker w writes
+ *            |         each block page aligned:               |   block w only,
+ *            |    +-- shm_fe_shard[nfe]                       |   plain stores
+ *            |    +-- shm_be_shard[nbe]                       |
+ *            |    +-- shm_srv_shard[nsrv]                     |
+ *            |    +-- shm_li_shard[nli]                       |
+ *            +------------------------------------------------+
+ *            | STDATA  per table: buckets (uint32[nbuckets]), |  workers (table
+ *            |         then entries (entry_size * capacity)   |   implementation)
+ *            +------------------------------------------------+  total_size (page
+ *                                                                 multiple)
+ *
+ * Every record is 64-byte aligned and padded, so no two records share a
+ * cache line, and the hot atomics of a record sit in a line of their own.
+ * A worker's shards lie in its own pages (first touch puts them on its NUMA
+ * node) and never share a cache line with another worker's.
+ *
+ * Names are in the segment because the re-exec'd master carries admin
+ * states and weights over from the old segment by name, after the old
+ * configuration is gone.
+ */
+#ifndef WEIR_SHM_T_H
+#define WEIR_SHM_T_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weir/counters.h"
+#include "weir/stick-t.h"
+
+#define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
+/* Bump whenever any struct in this file changes. */
+#define SHM_LAYOUT_VERSION 1
+#define SHM_ALIGN 64
+#define SHM_PAGE 4096
+#define SHM_MAX_WORKERS 1024
+#define SHM_ALIGNED __attribute__((aligned(SHM_ALIGN)))
+
+enum shm_region_id {
+	SHM_R_PROC = 0, SHM_R_FE, SHM_R_BE, SHM_R_SRV, SHM_R_LI, SHM_R_STICK,
+	SHM_R_SHARDS, SHM_R_STDATA, SHM_R_NAMES, SHM_R__COUNT
+};
+
+struct shm_region {
+	uint64_t off;             /* from the base, SHM_ALIGN multiple */
+	uint64_t size;            /* bytes */
+	uint32_t count;           /* records (SHARDS: workers; NAMES, STDATA: 0) */
+	uint32_t stride;          /* bytes per record (SHARDS: per worker block) */
+};
+
+/* --------------------------------------------------------------- header */
+
+enum shm_seg_state { SHM_SEG_INIT = 0, SHM_SEG_READY, SHM_SEG_DRAINING };
+
+/* Written by the master before the first fork; `state` changes later
+ * (master only). */
+struct shm_header {
+	uint64_t magic;
+	uint32_t layout_version;
+	uint32_t header_size;
+	uint64_t generation;
+	uint64_t total_size;
+	uint64_t created_ms;      /* wall clock, ms since the epoch */
+	uint32_t state;           /* enum shm_seg_state */
+	uint32_t nworkers;
+	uint32_t nproc, nfe, nbe, nsrv, nli, nstick;
+	/* inside each worker's shard block, where each kind's shards begin */
+	uint32_t shard_off[SHM_KIND__COUNT];
+	uint32_t shard_size[SHM_KIND__COUNT];   /* sizeof one shard of that kind */
+	struct shm_region region[SHM_R__COUNT];
+} SHM_ALIGNED;
+
+/* --------------------------------------------------------- process table */
+
+enum shm_role { SHM_ROLE_NONE = 0, SHM_ROLE_MASTER, SHM_ROLE_WORKER, SHM_ROLE_CHECKER,
+		SHM_ROLE_STATS };
+
+/* One slot per process of this generation. The master writes every field
+ * but `heartbeat`, which the slot's own process stores (monotonic ms) from
+ * its event loop so the master can tell a stuck child from a busy one. */
+struct shm_proc {
+	uint32_t role;            /* enum shm_role */
+	uint32_t worker;          /* workers: 0..nworkers-1, the shard block index */
+	int32_t pid;              /* 0: slot not running */
+	uint32_t restarts;
+	uint64_t generation;
+	uint64_t start_ms;        /* wall clock */
+	uint64_t heartbeat;       /* monotonic ms; the child itself */
+} SHM_ALIGNED;
+
+/* ------------------------------------------------------ generated counters */
+
+#define SHM__IF_0(...)
+#define SHM__IF_1(...) __VA_ARGS__
+#define SHM__CAT(a, b) SHM__CAT_(a, b)
+#define SHM__CAT_(a, b) a##b
+
+#define SHM__SHARD_SUM(f) uint64_t f;
+#define SHM__SHARD_SMAX(f) uint64_t f;
+#define SHM__SHARD_RATE(f) struct shm_freq f;
+#define SHM__SHARD_GAUGE(f)
+#define SHM__SHARD_GMAX(f)
+#define SHM__REC_SUM(f)
+#define SHM__REC_SMAX(f)
+#define SHM__REC_RATE(f)
+#define SHM__REC_GAUGE(f) uint64_t f;
+#define SHM__REC_GMAX(f) uint64_t f;
+
+#define SHM__SH_LI(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, L)(SHM__SHARD_##st(f))
+#define SHM__SH_FE(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, F)(SHM__SHARD_##st(f))
+#define SHM__SH_BE(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, B)(SHM__SHARD_##st(f))
+#define SHM__SH_SRV(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, S)(SHM__SHARD_##st(f))
+#define SHM__RC_LI(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, L)(SHM__REC_##st(f))
+#define SHM__RC_FE(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, F)(SHM__REC_##st(f))
+#define SHM__RC_BE(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, B)(SHM__REC_##st(f))
+#define SHM__RC_SRV(f, c, L, F, B, S, st, ...) SHM__CAT(SHM__IF_, S)(SHM__REC_##st(f))
+
+/* Per-worker shards: SUM, SMAX and RATE counters of one object, written by
+ * one worker only (shm_shard_add() and friends in shm.h). */
+struct shm_li_shard { WEIR_COUNTERS(SHM__SH_LI) } SHM_ALIGNED;
+struct shm_fe_shard { WEIR_COUNTERS(SHM__SH_FE) } SHM_ALIGNED;
+struct shm_be_shard { WEIR_COUNTERS(SHM__SH_BE) } SHM_ALIGNED;
+struct shm_srv_shard { WEIR_COUNTERS(SHM__SH_SRV) } SHM_ALIGNED;
+
+/* The GAUGE and GMAX counters of one object: exact across workers, updated
+ * with atomics (shm_gauge_add(), shm_gmax()). */
+struct shm_li_ctrs { WEIR_COUNTERS(SHM__RC_LI) } SHM_ALIGNED;
+struct shm_fe_ctrs { WEIR_COUNTERS(SHM__RC_FE) } SHM_ALIGNED;
+struct shm_be_ctrs { WEIR_COUNTERS(SHM__RC_BE) } SHM_ALIGNED;
+struct shm_srv_ctrs { WEIR_COUNTERS(SHM__RC_SRV) } SHM_ALIGNED;
+
+/* -------------------------------------------------------------- proxies */
+
+enum shm_px_state { SHM_PX_OPEN = 0, SHM_PX_STOP, SHM_PX_PAUSED, SHM_PX_FULL };
+
+/* A frontend (or the frontend side of a listen). The master writes it at
+ * creation; `state` later by the master (soft stop) or stats (disable
+ * frontend). */
+struct shm_fe {
+	uint32_t name_off;
+	int32_t id;               /* HAProxy's iid */
+	uint32_t cfg_index;       /* index in cfg->proxies */
+	uint32_t li_first, li_count;   /* its listeners in the LI region */
+	uint32_t state;           /* enum shm_px_state */
+	int32_t maxconn;
+	uint32_t mode;            /* enum px_mode */
+	struct shm_fe_ctrs c;
+} SHM_ALIGNED;
+
+/* A backend (or the backend side of a listen). srv_act/srv_bck (servers up)
+ * are written by the checker; lb_gen is bumped (atomically) by whoever
+ * changes a server's weight or state, checker or stats, so workers rebuild
+ * their balancing tables when it moves. */
+struct shm_be {
+	uint32_t name_off;
+	int32_t id;
+	uint32_t cfg_index;
+	uint32_t srv_first, srv_count; /* its servers in the SRV region */
+	uint32_t state;           /* enum shm_px_state */
+	uint32_t algo;            /* enum lb_algo */
+	uint32_t mode;
+	uint32_t flags;           /* SHM_BE_* */
+	int32_t fullconn;
+	uint32_t srv_act, srv_bck;     /* checker */
+	uint64_t lb_gen;          /* checker and stats, atomic increment */
+	uint64_t last_change;     /* s since the epoch; checker */
+	uint64_t down_time;       /* s accumulated while no server was up; checker */
+	struct shm_be_ctrs c;
+} SHM_ALIGNED;
+
+#define SHM_BE_ALLBACKUPS 0x1
+
+/* ---------------------------------------------------------------- servers */
+
+/* Admin state bits, the values `show servers state` prints (srv_admin_state)
+ * as HAProxy does. Written by stats; CMAINT by the master at creation. */
+#define SHM_ADMIN_FMAINT 0x01     /* forced: set server state maint / disable server */
+#define SHM_ADMIN_IMAINT 0x02     /* inherited from a tracked server */
+#define SHM_ADMIN_CMAINT 0x04     /* `disabled` in the configuration */
+#define SHM_ADMIN_FDRAIN 0x08     /* forced drain: set server state drain */
+#define SHM_ADMIN_IDRAIN 0x10     /* inherited drain */
+#define SHM_ADMIN_MAINT (SHM_ADMIN_FMAINT | SHM_ADMIN_IMAINT | SHM_ADMIN_CMAINT)
+#define SHM_ADMIN_DRAIN (SHM_ADMIN_FDRAIN | SHM_ADMIN_IDRAIN)
+
+/* Operational state, the checker's verdict. Values as `show servers state`
+ * prints srv_op_state (0 stopped, 1 starting, 2 running, 3 stopping);
+ * "going up"/"going down" of the stats page are DOWN or UP with
+ * check_health between 0 and rise+fall-1 (see struct shm_srv). */
+enum shm_op_state { SHM_OP_DOWN = 0, SHM_OP_STARTING = 1, SHM_OP_UP = 2, SHM_OP_STOPPING = 3 };
+
+#define SHM_SRV_BACKUP 0x01
+#define SHM_SRV_CHECK 0x02        /* has `check` */
+#define SHM_SRV_AGENT 0x04        /* has `agent-check` */
+#define SHM_SRV_TRACKED 0x08      /* follows another server (`track`) */
+
+/*
+ * A server. Who writes what:
+ *   master   everything at creation (config fields, initial states)
+ *   checker  op_state, check_*, weight_pct (slowstart ramp, agent weight),
+ *            last_change, down_time, chkfail, chkdown: the only writer of
+ *            operational state
+ *   stats    admin, weight_user (set server ... state / weight)
+ *   workers  the counters in `c` (scur, qcur: atomics) and their shards
+ * The weight a balancer uses is weight_user * weight_pct / 100; readers
+ * see a consistent pair by re-reading lb_gen of the backend.
+ */
+struct shm_srv {
+	uint32_t name_off;
+	uint32_t be_index;        /* in the BE region */
+	int32_t id;               /* HAProxy's sid (puid) */
+	uint32_t flags;           /* SHM_SRV_* */
+	int32_t maxconn, maxqueue;     /* 0: unlimited */
+	uint32_t track_index;     /* tracked server's index, when SHM_SRV_TRACKED */
+	uint32_t weight_cfg;      /* configured weight, never changes */
+	uint32_t weight_user;     /* stats: `set server ... weight` (starts at weight_cfg) */
+	uint32_t weight_pct;      /* checker: 100, or less while slow-starting */
+	uint32_t admin;           /* SHM_ADMIN_* bits */
+	uint32_t op_state;        /* enum shm_op_state */
+	int32_t check_health;     /* 0..rise+fall-1: < rise means DOWN */
+	int32_t check_rise, check_fall;
+	uint32_t check_status;    /* check result code (checker's enum) */
+	int32_t check_code;       /* L7 status, -1 none */
+	uint32_t check_duration;  /* ms, last check */
+	uint64_t last_change;     /* s since the epoch */
+	uint64_t down_time;       /* s accumulated down */
+	struct shm_srv_ctrs c;    /* scur is the live connection count across
+				   * all workers: leastconn and maxconn read it */
+} SHM_ALIGNED;
+
+/* A listener: one `bind` line of a frontend. */
+struct shm_li {
+	uint32_t name_off;        /* bind `name`, or the address as written */
+	uint32_t fe_index;
+	int32_t id;
+	uint32_t state;           /* enum shm_px_state; master */
+	int32_t maxconn;
+	struct shm_li_ctrs c;
+} SHM_ALIGNED;
+
+/* ----------------------------------------------------------- stick tables */
+
+/*
+ * Stick table entry: a 32-byte header, the key, then each stored data type
+ * at data_off[dt] (0: not stored; the header makes 0 impossible), padded to
+ * a SHM_ALIGN multiple so concurrent updates of two entries never contend
+ * for one cache line. Links are entry indexes (UINT32_MAX: none).
+ */
+struct shm_stick_entry {
+	uint32_t lru_prev, lru_next;
+	uint32_t hash_next;
+	uint32_t expire;          /* tick (ms, wrapping) */
+	uint32_t key_hash;
+	uint32_t ref_cnt;         /* sessions tracking it: not evictable while > 0 */
+	uint32_t key_len;         /* string keys: actual length */
+	uint32_t flags;
+	unsigned char key[];      /* then the data */
+};
+#define SHM_STICK_ENTRY_HDR 32u
+#define SHM_STICK_NONE UINT32_MAX
+
+/* A table's descriptor. Sizes and offsets by the master; lock, LRU ends and
+ * the free count by the workers (table implementation, later issue). */
+struct shm_stick {
+	uint32_t name_off;
+	uint32_t type;            /* enum stick_key_type */
+	uint32_t key_len;         /* bytes reserved for the key */
+	uint32_t entry_size;      /* SHM_ALIGN multiple */
+	uint64_t capacity;        /* `size` */
+	int32_t expire;           /* ms, -1 never */
+	uint32_t nbuckets;        /* power of two >= capacity */
+	uint64_t buckets_off;     /* uint32_t[nbuckets]: first entry index */
+	uint64_t entries_off;     /* capacity * entry_size bytes */
+	uint16_t data_off[STICK_DT__COUNT];
+	uint32_t lock;
+	uint32_t lru_head, lru_tail;
+	uint32_t used;
+} SHM_ALIGNED;
+
+/* -------------------------------------------------------------- the layout */
+
+struct cfg;
+
+/*
+ * A layout computed from a configuration: where each region goes, plus the
+ * maps from configuration objects to record indexes. Heap memory, freed by
+ * shm_layout_release(); `cfg` is borrowed and must outlive shm_create().
+ */
+struct shm_layout {
+	const struct cfg *cfg;
+	uint64_t generation;      /* set by the caller before shm_create (default 1) */
+	uint32_t nworkers;
+	uint32_t nproc, nfe, nbe, nsrv, nli, nstick;
+	uint64_t size;            /* total, SHM_PAGE multiple */
+	struct shm_region region[SHM_R__COUNT];
+	uint32_t shard_off[SHM_KIND__COUNT];
+	uint32_t shard_size[SHM_KIND__COUNT];
+	/* per cfg->proxies index: its FE / BE record index, or -1 */
+	int *fe_of_px, *be_of_px;
+	int npx;
+	/* per stick table (in FE/BE proxy order): its sizes and offsets */
+	struct shm_stick *stick;
+	const struct stick_table_conf **stick_conf;
+	const char *error;        /* why shm_layout_compute() failed */
+};
+
+/* A mapped segment. */
+struct shm_seg {
+	void *base;
+	size_t size;
+	int fd;
+};
+
+#endif

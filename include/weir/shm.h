@@ -1,0 +1,174 @@
+/*
+ * The shared-memory segment (layout in shm-t.h): computing a layout from a
+ * configuration, creating and mapping the segment, typed accessors from
+ * offsets, and the counter update and read primitives.
+ *
+ * The master computes the layout and creates the segment before forking;
+ * every process uses the accessors. Owned by src/shm/.
+ */
+#ifndef WEIR_SHM_H
+#define WEIR_SHM_H
+
+#include <stdint.h>
+
+#include "weir/shm-t.h"
+
+/* Lays out `cfg` for `nworkers` workers: pure computation, nothing is
+ * mapped. 0, or -1 with out->error set (too many workers, a table too large
+ * for 32-bit entry indexes). Release with shm_layout_release() either way. */
+int shm_layout_compute(const struct cfg *cfg, int nworkers, struct shm_layout *out);
+void shm_layout_release(struct shm_layout *l);
+
+struct bind_conf;
+/* What a listener is called in stats and in its record: its `name`, else
+ * its address as written. */
+const char *shm_listener_name(const struct bind_conf *b);
+
+/* Creates the segment (memfd, sealed against resizing; shm_open where memfd
+ * is missing), maps it MAP_SHARED and writes the header, the records' config
+ * fields and the names. 0, or -1 with errno. The fd is close-on-exec: the
+ * master clears that flag itself when it passes the segment across a
+ * re-exec. */
+int shm_create(const struct shm_layout *l, struct shm_seg *seg);
+/* Maps an existing segment from its fd and checks its header (magic,
+ * version, size): 0, or -1 with errno (EPROTO: not a weir segment of this
+ * layout version). Takes ownership of fd on success. */
+int shm_attach(int fd, struct shm_seg *seg);
+/* Unmaps and closes. Accepts a seg that failed to create or attach. */
+void shm_destroy(struct shm_seg *seg);
+
+/* ----------------------------------------------------------- accessors */
+
+static inline struct shm_header *shm_hdr(void *base)
+{
+	return (struct shm_header *)base;
+}
+
+static inline void *shm_at(void *base, uint64_t off)
+{
+	return (char *)base + off;
+}
+
+static inline void *shm_rec(void *base, enum shm_region_id r, uint32_t i)
+{
+	const struct shm_region *reg = &shm_hdr(base)->region[r];
+	return (char *)base + reg->off + (uint64_t)i * reg->stride;
+}
+
+static inline struct shm_proc *shm_proc(void *base, uint32_t slot)
+{
+	return (struct shm_proc *)shm_rec(base, SHM_R_PROC, slot);
+}
+
+static inline struct shm_fe *shm_frontend(void *base, uint32_t i)
+{
+	return (struct shm_fe *)shm_rec(base, SHM_R_FE, i);
+}
+
+static inline struct shm_be *shm_backend(void *base, uint32_t i)
+{
+	return (struct shm_be *)shm_rec(base, SHM_R_BE, i);
+}
+
+static inline struct shm_srv *shm_server(void *base, uint32_t i)
+{
+	return (struct shm_srv *)shm_rec(base, SHM_R_SRV, i);
+}
+
+static inline struct shm_li *shm_listener(void *base, uint32_t i)
+{
+	return (struct shm_li *)shm_rec(base, SHM_R_LI, i);
+}
+
+static inline struct shm_stick *shm_stick(void *base, uint32_t i)
+{
+	return (struct shm_stick *)shm_rec(base, SHM_R_STICK, i);
+}
+
+static inline const char *shm_name(void *base, uint32_t name_off)
+{
+	return (const char *)base + name_off;
+}
+
+/* The shard of object `obj` of `kind` in worker `worker`'s block. */
+static inline void *shm_shard(void *base, uint32_t worker, enum shm_kind kind, uint32_t obj)
+{
+	const struct shm_header *h = shm_hdr(base);
+	const struct shm_region *reg = &h->region[SHM_R_SHARDS];
+	return (char *)base + reg->off + (uint64_t)worker * reg->stride + h->shard_off[kind] +
+	       (uint64_t)obj * h->shard_size[kind];
+}
+
+static inline struct shm_fe_shard *shm_fe_shard(void *base, uint32_t worker, uint32_t i)
+{
+	return (struct shm_fe_shard *)shm_shard(base, worker, SHM_KIND_FE, i);
+}
+
+static inline struct shm_be_shard *shm_be_shard(void *base, uint32_t worker, uint32_t i)
+{
+	return (struct shm_be_shard *)shm_shard(base, worker, SHM_KIND_BE, i);
+}
+
+static inline struct shm_srv_shard *shm_srv_shard(void *base, uint32_t worker, uint32_t i)
+{
+	return (struct shm_srv_shard *)shm_shard(base, worker, SHM_KIND_SRV, i);
+}
+
+static inline struct shm_li_shard *shm_li_shard(void *base, uint32_t worker, uint32_t i)
+{
+	return (struct shm_li_shard *)shm_shard(base, worker, SHM_KIND_LI, i);
+}
+
+/* The counter block (GAUGE/GMAX) of object `obj` of `kind`. */
+void *shm_ctrs(void *base, enum shm_kind kind, uint32_t obj);
+
+/* Entry `i` of a stick table. */
+static inline struct shm_stick_entry *shm_stick_entry(void *base, const struct shm_stick *t,
+						      uint32_t i)
+{
+	return (struct shm_stick_entry *)((char *)base + t->entries_off +
+					  (uint64_t)i * t->entry_size);
+}
+
+/* ------------------------------------------------------ counter updates */
+
+/* A shard counter, by its owning worker: relaxed load and store (plain
+ * instructions), no read-modify-write bus lock. */
+static inline void shm_shard_add(uint64_t *ctr, uint64_t n)
+{
+	__atomic_store_n(ctr, __atomic_load_n(ctr, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+static inline void shm_shard_max(uint64_t *ctr, uint64_t v)
+{
+	if (__atomic_load_n(ctr, __ATOMIC_RELAXED) < v)
+		__atomic_store_n(ctr, v, __ATOMIC_RELAXED);
+}
+
+/* A global counter, by any process. Returns the new value. */
+static inline uint64_t shm_gauge_add(uint64_t *ctr, int64_t n)
+{
+	return __atomic_add_fetch(ctr, (uint64_t)n, __ATOMIC_ACQ_REL);
+}
+
+static inline void shm_gmax(uint64_t *ctr, uint64_t v)
+{
+	uint64_t cur = __atomic_load_n(ctr, __ATOMIC_RELAXED);
+	while (cur < v && !__atomic_compare_exchange_n(ctr, &cur, v, 1, __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+}
+
+/* Counts n events at second `now_sec` in a worker's frequency counter. */
+void shm_freq_add(struct shm_freq *f, uint32_t now_sec, uint32_t n);
+/* Events per second over the last elapsed second, at now_sec + now_ms/1000. */
+uint32_t shm_freq_read(const struct shm_freq *f, uint32_t now_sec, uint32_t now_ms);
+
+/* ------------------------------------------------------- counter reads */
+
+/* The daemon-wide value of counter `ctr` for object `obj` of `kind`: the
+ * record's value, or the sum (maximum, rate) over every worker's shard.
+ * 0 when the kind does not have the counter. */
+uint64_t shm_counter_read(void *base, enum shm_kind kind, uint32_t obj, enum shm_counter ctr);
+
+#endif
