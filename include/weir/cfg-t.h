@@ -32,6 +32,7 @@
 #define TIME_UNSET (-1)
 
 struct cfg;
+struct cfg_parser;
 struct acl_def;
 struct acl_cond;
 struct sample_expr;
@@ -619,6 +620,7 @@ struct cfg {
 	char *localpeer;            /* -L */
 	/* src/acl: sample arguments that name objects (tables, backends,
 	 * userlists) and are resolved by acl_kw_table.finish. Arena data. */
+	struct cfg_parser *parser;  /* the loader's section state (src/cfg/parse.c) */
 	void *acl_state;
 };
 

@@ -35,18 +35,13 @@ struct cfg_parser {
 	int nconds;
 };
 
-/* The parser state lives beside the model it fills (one load at a time). */
+/* The section state lives in the model it fills, from the first line of
+ * the first file to cfg_finish(). */
 static struct cfg_parser *parser_of(struct cfg *cfg)
 {
-	static struct {
-		struct cfg *cfg;
-		struct cfg_parser p;
-	} cur;
-	if (cur.cfg != cfg) {
-		memset(&cur, 0, sizeof(cur));
-		cur.cfg = cfg;
-	}
-	return &cur.p;
+	if (!cfg->parser)
+		cfg->parser = arena_alloc(cfg->arena, sizeof(*cfg->parser));
+	return cfg->parser;
 }
 
 /* ------------------------------------------------------------------ model */
@@ -717,6 +712,7 @@ int cfg_finish(struct cfg *cfg)
 	for (int t = 0; cfg_kw_tables[t]; t++)
 		if (cfg_kw_tables[t]->finish)
 			cfg_kw_tables[t]->finish(cfg);
+	/* a later load into the same model starts a fresh section machine */
 	memset(p, 0, sizeof(*p));
 	return cfg->nalerts;
 }

@@ -18,15 +18,6 @@
 #define DEF "defaults\n mode http\n timeout connect 5s\n timeout client 30s\n timeout server 30s\n"
 #define SRV " server s1 127.0.1.10:8080 check\n"
 
-static struct cfg *load_ok(const char *text)
-{
-	struct cfg *cfg = t_load(text);
-	if (cfg->nalerts)
-		t_print(cfg);
-	ck_assert_int_eq(cfg->nalerts, 0);
-	return cfg;
-}
-
 static const struct proxy_conf *be(const struct cfg *cfg, const char *name)
 {
 	const struct proxy_conf *p = cfg_find_proxy(cfg, name, PX_CAP_BE);
@@ -54,7 +45,7 @@ static void expect_diag(int level, const char *text, const char *msg)
 
 START_TEST(httpchk_forms)
 {
-	struct cfg *cfg = load_ok(DEF "backend a\n option httpchk\n" SRV
+	struct cfg *cfg = t_load_ok(DEF "backend a\n option httpchk\n" SRV
 		"backend b\n option httpchk /health\n" SRV
 		"backend c\n option httpchk GET /health HTTP/1.1\n" SRV);
 	const struct proxy_conf *a = be(cfg, "a"), *b = be(cfg, "b"), *c = be(cfg, "c");
@@ -110,7 +101,7 @@ END_TEST
 /* s000-08 as it should be written: the send merges into the option's request. */
 START_TEST(http_send_merges_into_option)
 {
-	struct cfg *cfg = load_ok(DEF "backend app\n option httpchk GET /healthz HTTP/1.1\n"
+	struct cfg *cfg = t_load_ok(DEF "backend app\n option httpchk GET /healthz HTTP/1.1\n"
 		" http-check send hdr Host www.example.com\n http-check expect status 200\n"
 		" http-check expect string \"status\\\":\\\"ok\"\n" SRV);
 	const struct vec *v = &be(cfg, "app")->http_check_rules;
@@ -162,7 +153,7 @@ START_TEST(seed_s000_09_missing_connect)
 	cfg_free(cfg);
 
 	/* the corrected form: a connect before each extra request */
-	cfg = load_ok(DEF "backend app\n option httpchk\n http-check connect\n"
+	cfg = t_load_ok(DEF "backend app\n option httpchk\n http-check connect\n"
 		" http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host www.example.com\n"
 		" http-check expect status 200\n http-check connect\n"
 		" http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host www.example.com\n"
@@ -188,7 +179,7 @@ START_TEST(http_order_errors)
 	expect_diag(CFG_ALERT, DEF "backend a\n option httpchk\n http-check send uri /\n http-check connect\n",
 		    "first step MUST also be a 'connect'");
 	/* rules before `option httpchk` are not ordered by HAProxy either */
-	struct cfg *cfg = load_ok(DEF "backend a\n http-check expect status 200\n option httpchk GET /\n" SRV);
+	struct cfg *cfg = t_load_ok(DEF "backend a\n http-check expect status 200\n option httpchk GET /\n" SRV);
 	ck_assert_int_eq(be(cfg, "a")->http_check_rules.n, 2);
 	cfg_free(cfg);
 }
@@ -196,7 +187,7 @@ END_TEST
 
 START_TEST(http_send_options)
 {
-	struct cfg *cfg = load_ok(DEF "backend a\n option httpchk\n"
+	struct cfg *cfg = t_load_ok(DEF "backend a\n option httpchk\n"
 		" http-check send meth POST uri-lf /x/%[var(check.x)] ver HTTP/1.1 hdr Content-Length 3 "
 		"hdr Host h body-lf %[date] comment c1\n http-check send-state\n http-check disable-on-404\n" SRV);
 	const struct proxy_conf *a = be(cfg, "a");
@@ -224,7 +215,7 @@ END_TEST
 
 START_TEST(http_expect_matchers)
 {
-	struct cfg *cfg = load_ok(DEF "backend a\n option httpchk\n"
+	struct cfg *cfg = t_load_ok(DEF "backend a\n option httpchk\n"
 		" http-check expect ! rstatus ^5\n"
 		" http-check expect min-recv 10 comment cc ok-status L7OKC error-status L7RSP "
 		"tout-status L7TOUT on-success ok on-error ko status-code int(201) !string down\n"
@@ -279,7 +270,7 @@ END_TEST
 
 START_TEST(tcp_redis_sequence)
 {
-	struct cfg *cfg = load_ok(DEF "backend redis\n mode tcp\n balance first\n option tcp-check\n"
+	struct cfg *cfg = t_load_ok(DEF "backend redis\n mode tcp\n balance first\n option tcp-check\n"
 		" tcp-check connect\n tcp-check send \"PING\\r\\n\"\n tcp-check expect string +PONG\n"
 		" tcp-check send \"INFO replication\\r\\n\"\n tcp-check expect string role:master\n"
 		" tcp-check send QUIT\\r\\n\n tcp-check expect string +OK\n" SRV);
@@ -299,7 +290,7 @@ END_TEST
 
 START_TEST(tcp_send_forms)
 {
-	struct cfg *cfg = load_ok(DEF "backend m\n mode tcp\n option tcp-check\n"
+	struct cfg *cfg = t_load_ok(DEF "backend m\n mode tcp\n option tcp-check\n"
 		" tcp-check connect port 3306 addr 127.0.0.2 ssl sni db alpn h2 linger send-proxy comment c0\n"
 		" tcp-check send-binary 0A00ff comment bin\n tcp-check send-lf %[var(check.x)]\n"
 		" tcp-check send-binary-lf %[date,hex]\n"
@@ -350,7 +341,7 @@ START_TEST(tcp_errors)
 	expect_diag(CFG_ALERT, DEF "backend m\n tcp-check set-var(x) int(1)\n", "invalid variable name 'x'");
 	expect_diag(CFG_ALERT, DEF "backend m\n tcp-check receive x\n", "'tcp-check' only supports 'comment', 'connect'");
 	/* a send/expect conversation on one connection is valid (s000-06, s002-01) */
-	struct cfg *cfg = load_ok(DEF "backend m\n option tcp-check\n tcp-check send a\\n\n"
+	struct cfg *cfg = t_load_ok(DEF "backend m\n option tcp-check\n tcp-check send a\\n\n"
 		" tcp-check expect string b\n tcp-check send c\\n\n tcp-check expect string d\n" SRV);
 	cfg_free(cfg);
 }
@@ -403,7 +394,7 @@ END_TEST
 
 START_TEST(protocol_checks)
 {
-	struct cfg *cfg = load_ok(DEF "backend my\n option mysql-check user haproxy\n" SRV
+	struct cfg *cfg = t_load_ok(DEF "backend my\n option mysql-check user haproxy\n" SRV
 		"backend my40\n option mysql-check user h pre-41\n" SRV
 		"backend pg\n option pgsql-check user postgres\n" SRV
 		"backend sm\n option smtpchk EHLO mail.example.com\n" SRV
@@ -438,7 +429,7 @@ END_TEST
 
 START_TEST(external_check)
 {
-	struct cfg *cfg = load_ok("global\n external-check\n" DEF "backend b\n option external-check\n"
+	struct cfg *cfg = t_load_ok("global\n external-check\n" DEF "backend b\n option external-check\n"
 		" external-check command /bin/true\n external-check path /usr/bin:/bin\n" SRV);
 	ck_assert_int_eq(be(cfg, "b")->check_kind, CHECK_KIND_EXTERNAL);
 	ck_assert_str_eq(be(cfg, "b")->external_check_command, "/bin/true");
@@ -456,7 +447,7 @@ END_TEST
 /* A proxy inherits its defaults' rules whole, or starts its own list. */
 START_TEST(rules_from_defaults)
 {
-	struct cfg *cfg = load_ok(DEF " option httpchk GET /d\n http-check expect status 200\n"
+	struct cfg *cfg = t_load_ok(DEF " option httpchk GET /d\n http-check expect status 200\n"
 		"backend inherit\n" SRV "backend own\n http-check expect string up\n" SRV
 		"backend own_opt\n option httpchk HEAD /o\n" SRV);
 	const struct proxy_conf *d = cfg->defaults.v[0];

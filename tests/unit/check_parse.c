@@ -283,6 +283,24 @@ START_TEST(dump_reloads_identically)
 }
 END_TEST
 
+/* Each model keeps its own section state: loads may interleave, and the
+ * last defaults section of one file still applies to the next file. */
+START_TEST(interleaved_loads)
+{
+	struct cfg *a = cfg_new(), *b = cfg_new();
+	const char *t1 = "defaults\n    mode http\n", *t2 = "backend x\n", *t3 = "backend y\n";
+	cfg_load_buffer(a, "a1.cfg", t1, strlen(t1));
+	cfg_load_buffer(b, "b1.cfg", t2, strlen(t2));
+	cfg_load_buffer(a, "a2.cfg", t3, strlen(t3));
+	cfg_finish(a);
+	cfg_finish(b);
+	ck_assert_int_eq(cfg_find_proxy(a, "y", PX_CAP_BE)->mode, PX_MODE_HTTP);
+	ck_assert_int_eq(cfg_find_proxy(b, "x", PX_CAP_BE)->mode, PX_MODE_TCP);
+	cfg_free(a);
+	cfg_free(b);
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -305,6 +323,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, userlists);
 	tcase_add_test(tc, missing_file_is_an_error);
 	tcase_add_test(tc, dump_reloads_identically);
+	tcase_add_test(tc, interleaved_loads);
 	suite_add_tcase(s, tc);
 	return s;
 }

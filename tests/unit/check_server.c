@@ -15,15 +15,6 @@
 
 #define DEF "defaults\n mode http\n timeout connect 5s\n timeout client 30s\n timeout server 30s\n"
 
-static struct cfg *load_ok(const char *text)
-{
-	struct cfg *cfg = t_load(text);
-	if (cfg->nalerts)
-		t_print(cfg);
-	ck_assert_int_eq(cfg->nalerts, 0);
-	return cfg;
-}
-
 static const struct server_conf *srv(const struct cfg *cfg, const char *px, const char *name)
 {
 	const struct proxy_conf *p = cfg_find_proxy(cfg, px, PX_CAP_BE);
@@ -48,7 +39,7 @@ static void expect_alert(const char *text, const char *msg)
 
 START_TEST(seed_options)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n"
+	struct cfg *cfg = t_load_ok(DEF "backend b\n"
 		" server web1 127.0.1.10:8080 check inter 5s fall 3 rise 2 cookie w1 maxconn 500\n"
 		" server web3 127.0.1.12:8080 weight 3 check slowstart 30s backup disabled\n"
 		" server pg1 127.0.2.10:5432 check inter 3s fall 3 rise 2 maxconn 200 port 8080\n");
@@ -74,7 +65,7 @@ END_TEST
 
 START_TEST(builtin_defaults)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n server s 127.0.0.1:80\n");
+	struct cfg *cfg = t_load_ok(DEF "backend b\n server s 127.0.0.1:80\n");
 	const struct server_conf *s = srv(cfg, "b", "s");
 	ck_assert_int_eq(s->check, 0);
 	ck_assert_int_eq(s->inter, 2000);
@@ -92,7 +83,7 @@ END_TEST
  * the servers after it. */
 START_TEST(default_server_inheritance)
 {
-	struct cfg *cfg = load_ok(DEF " default-server inter 2s fall 2\n"
+	struct cfg *cfg = t_load_ok(DEF " default-server inter 2s fall 2\n"
 		"backend b\n default-server rise 5\n server a 127.0.0.1:80\n"
 		" default-server check inter 7s\n server c 127.0.0.2:80\n"
 		"backend other\n server d 127.0.0.3:80\n");
@@ -114,7 +105,7 @@ END_TEST
 
 START_TEST(seed_s001_03_default_server)
 {
-	struct cfg *cfg = load_ok(DEF "backend robust\n balance roundrobin\n"
+	struct cfg *cfg = t_load_ok(DEF "backend robust\n balance roundrobin\n"
 		" default-server inter 2s fall 2 rise 3\n"
 		" server web1 127.0.1.10:8080 check\n server web3 127.0.1.12:8080 check backup\n"
 		" server web4 127.0.1.13:8080 check disabled\n");
@@ -130,7 +121,7 @@ END_TEST
 
 START_TEST(no_forms_undo_template)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n default-server check backup send-proxy ssl verify none\n"
+	struct cfg *cfg = t_load_ok(DEF "backend b\n default-server check backup send-proxy ssl verify none\n"
 		" server x 127.0.0.1:80 no-check no-backup no-send-proxy no-ssl\n"
 		" server y 127.0.0.2:80 enabled\n");
 	const struct server_conf *x = srv(cfg, "b", "x");
@@ -146,7 +137,7 @@ END_TEST
 
 START_TEST(check_and_agent_options)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n"
+	struct cfg *cfg = t_load_ok(DEF "backend b\n"
 		" server app1 127.0.1.10:8080 check inter 5s agent-check agent-port 8081 agent-inter 3s\n"
 		" server s2 127.0.0.2:80 check fastinter 500ms downinter 10s observe layer7 error-limit 5"
 		" on-error mark-down on-marked-down shutdown-sessions on-marked-up shutdown-backup-sessions"
@@ -173,7 +164,7 @@ END_TEST
 
 START_TEST(tls_options)
 {
-	struct cfg *cfg = load_ok("global\n ssl-default-server-options ssl-min-ver TLSv1.2\n"
+	struct cfg *cfg = t_load_ok("global\n ssl-default-server-options ssl-min-ver TLSv1.2\n"
 		DEF "backend b\n mode tcp\n"
 		" server secure-01 127.0.3.21:443 check check-ssl verify none\n"
 		" server t 127.0.3.22:443 ssl verify none sni str(example.com) alpn h2,http/1.1 "
@@ -198,7 +189,7 @@ END_TEST
 
 START_TEST(names_are_not_resolved)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n server s app.internal:8080 check resolvers dns "
+	struct cfg *cfg = t_load_ok(DEF "backend b\n server s app.internal:8080 check resolvers dns "
 		"resolve-prefer ipv4 init-addr last,libc,none\n");
 	const struct server_conf *s = srv(cfg, "b", "s");
 	ck_assert_int_eq(s->addr.is_name, 1);
@@ -270,7 +261,7 @@ START_TEST(finish_errors)
 	expect_alert(DEF "backend b\n server s 127.0.0.2:80 track x/a\n",
 		     "unable to find required proxy 'x' for tracking");
 	/* the fixes are accepted */
-	struct cfg *cfg = load_ok(DEF "global\n ssl-server-verify none\n" DEF
+	struct cfg *cfg = t_load_ok(DEF "global\n ssl-server-verify none\n" DEF
 		"backend b\n server a 127.0.0.1:80 check\n server s 127.0.0.2:80 track b/a\n"
 		" server t 10.0.0.3 check port 80\n server u 127.0.0.4:443 ssl\n");
 	cfg_free(cfg);
@@ -286,7 +277,7 @@ END_TEST
 
 START_TEST(extras_kept)
 {
-	struct cfg *cfg = load_ok(DEF "backend b\n server s 127.0.0.1:80 namespace ns1 "
+	struct cfg *cfg = t_load_ok(DEF "backend b\n server s 127.0.0.1:80 namespace ns1 "
 		"source 10.0.0.9 usesrc clientip proxy-v2-options ssl,cert-cn check\n");
 	const struct server_conf *s = srv(cfg, "b", "s");
 	ck_assert_int_eq(s->extra.n, 3);
@@ -306,13 +297,13 @@ START_TEST(dump_round_trip)
 		" server a 127.0.0.1:80 no-check weight 7 cookie a1 namespace x\n"
 		" default-server fall 9\n"
 		" server c 127.0.0.2:80 no-ssl verifyhost h.example slowstart 10s\n";
-	struct cfg *cfg = load_ok(text);
+	struct cfg *cfg = t_load_ok(text);
 	char *d1 = t_dump(cfg);
 	ck_assert_msg(strstr(d1, "server a 127.0.0.1:80") != NULL, "%s", d1);
 	ck_assert_msg(strstr(d1, "no-check") != NULL, "%s", d1);
 	ck_assert_msg(strstr(d1, "weight 7") != NULL, "%s", d1);
 	ck_assert_msg(strstr(d1, "inter 3s") != NULL, "%s", d1);
-	struct cfg *cfg2 = load_ok(d1);
+	struct cfg *cfg2 = t_load_ok(d1);
 	const struct server_conf *a = srv(cfg2, "b", "a"), *c = srv(cfg2, "b", "c");
 	ck_assert_int_eq(a->check, 0);
 	ck_assert_int_eq(a->rise, 4);

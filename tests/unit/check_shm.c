@@ -9,7 +9,6 @@
  * same fd see and make the same writes).
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,20 +198,11 @@ static void check_all(const struct cfg *cfg, int nworkers, int create)
 	shm_layout_release(&l);
 }
 
-static struct cfg *load_ok(const char *text)
-{
-	struct cfg *cfg = t_load(text);
-	if (cfg->nalerts)
-		t_print(cfg);
-	ck_assert_int_eq(cfg->nalerts, 0);
-	return cfg;
-}
-
 /* ------------------------------------------------------- hand-written */
 
 START_TEST(no_servers)
 {
-	struct cfg *cfg = load_ok("frontend fe\n  bind :8080\n  default_backend be\n"
+	struct cfg *cfg = t_load_ok("frontend fe\n  bind :8080\n  default_backend be\n"
 				  "backend be\n");
 	check_all(cfg, 1, 1);
 	check_all(cfg, 64, 1);
@@ -230,7 +220,7 @@ END_TEST
 
 START_TEST(empty_config)
 {
-	struct cfg *cfg = load_ok("global\n  maxconn 100\n");
+	struct cfg *cfg = t_load_ok("global\n  maxconn 100\n");
 	check_all(cfg, 1, 1);
 	cfg_free(cfg);
 }
@@ -245,7 +235,7 @@ START_TEST(many_servers)
 			    i % 7 == 0 ? " backup" : i % 11 == 0 ? " disabled" : "",
 			    i == 3 ? " check" : "");
 	sbuf_adds(&b, "backend other\n  server t1 127.0.0.2:80 track app/s3\n");
-	struct cfg *cfg = load_ok(sbuf_str(&b));
+	struct cfg *cfg = t_load_ok(sbuf_str(&b));
 	check_all(cfg, 1, 1);
 	check_all(cfg, 64, 1);
 	struct shm_layout l;
@@ -276,7 +266,7 @@ START_TEST(stick_tables_every_key_type)
 		"backend t_int\n  stick-table type integer size 1 store server_id\n"
 		"backend t_str\n  stick-table type string len 64 size 10k store gpc(3),gpc_rate(2,10s),gpt(5)\n"
 		"backend t_bin\n  stick-table type binary len 20 size 100 store http_err_cnt,sess_rate(1s)\n";
-	struct cfg *cfg = load_ok(text);
+	struct cfg *cfg = t_load_ok(text);
 	check_all(cfg, 1, 1);
 	check_all(cfg, 64, 1);
 	struct shm_layout l;
@@ -319,7 +309,7 @@ END_TEST
 
 START_TEST(worker_bounds)
 {
-	struct cfg *cfg = load_ok("backend b\n  server s 127.0.0.1:80\n");
+	struct cfg *cfg = t_load_ok("backend b\n  server s 127.0.0.1:80\n");
 	struct shm_layout l;
 	ck_assert_int_eq(shm_layout_compute(cfg, 0, &l), -1);
 	ck_assert_ptr_nonnull(strstr(l.error, "between 1 and 1024"));
@@ -387,7 +377,7 @@ END_TEST
 
 START_TEST(shared_round_trip)
 {
-	struct cfg *cfg = load_ok("listen app\n  bind :80\n  server s1 127.0.0.1:81\n"
+	struct cfg *cfg = t_load_ok("listen app\n  bind :80\n  server s1 127.0.0.1:81\n"
 				  "  server s2 127.0.0.1:82\n");
 	struct shm_layout l;
 	struct shm_seg seg, second;
@@ -456,71 +446,25 @@ END_TEST
 
 /* -------------------------------------------------------------- seeds */
 
-#define MAX_SEEDS 128
-static char *seed_dir;
-static char *seeds[MAX_SEEDS];
-static int nseeds;
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void seeds_setup(void)
-{
-	const char *shared = getenv("WEIR_SHARED");
-	const char *src = getenv("WEIR_SRCDIR");
-	char *up = NULL, *errdir = NULL;
-	if (!shared && src && asprintf(&up, "%s/../shared", src) > 0)
-		shared = up;
-	if (shared && asprintf(&seed_dir, "%s/seed-configs/runnable", shared) > 0) {
-		DIR *d = opendir(seed_dir);
-		struct dirent *de;
-		while (d && (de = readdir(d)) && nseeds < MAX_SEEDS) {
-			size_t n = strlen(de->d_name);
-			if (n > 4 && strcmp(de->d_name + n - 4, ".cfg") == 0)
-				seeds[nseeds++] = xstrdup(de->d_name);
-		}
-		if (d)
-			closedir(d);
-		qsort(seeds, (size_t)nseeds, sizeof(char *), cmp_str);
-	}
-	if (asprintf(&errdir, "%s/conf/errors", src ? src : ".") > 0)
-		setenv("ERRDIR", errdir, 1);
-	setenv("CERTDIR", "/nonexistent", 0);
-	free(errdir);
-	free(up);
-}
-
-static struct cfg *load_seed(const char *name)
-{
-	char *path = NULL;
-	ck_assert_int_gt(asprintf(&path, "%s/%s", seed_dir, name), 0);
-	struct cfg *cfg = cfg_new();
-	cfg->check_only = 1;
-	cfg_load_path(cfg, path);
-	cfg_finish(cfg);
-	free(path);
-	return cfg;
-}
+static struct t_seeds seeds;
 
 /* Whatever a seed's diagnostics, its model lays out cleanly. */
 START_TEST(seed_layouts)
 {
-	if (_i >= nseeds) {
+	if (_i >= seeds.n) {
 		fprintf(stderr, "check_shm: seed configurations not found, skipped\n");
 		return;
 	}
-	struct cfg *cfg = load_seed(seeds[_i]);
+	struct cfg *cfg = t_load_seed(&seeds, _i);
 	ck_assert_int_gt(cfg->proxies.n, 0);
 	check_all(cfg, 1, 0);
 	check_all(cfg, 2, 1);
 	check_all(cfg, 64, 0);
-	if (strncmp(seeds[_i], "s000-23-", 8) == 0) {
+	if (strncmp(seeds.names[_i], "s000-23-", 8) == 0) {
 		struct shm_layout l;
 		shm_layout_compute(cfg, 2, &l);
 		fprintf(stderr, "check_shm: %s, 2 workers: %llu bytes (fe %u be %u srv %u li %u "
-			"stick %u; shard block %u, stick data %llu, names %llu)\n", seeds[_i],
+			"stick %u; shard block %u, stick data %llu, names %llu)\n", seeds.names[_i],
 			(unsigned long long)l.size, l.nfe, l.nbe, l.nsrv, l.nli, l.nstick,
 			l.region[SHM_R_SHARDS].stride,
 			(unsigned long long)l.region[SHM_R_STDATA].size,
@@ -533,7 +477,7 @@ END_TEST
 
 static Suite *shm_suite(void)
 {
-	seeds_setup();
+	t_seeds_find(&seeds, 0);
 	Suite *s = suite_create("shm");
 	TCase *tc = tcase_create("layout");
 	tcase_add_test(tc, no_servers);
@@ -541,7 +485,7 @@ static Suite *shm_suite(void)
 	tcase_add_test(tc, many_servers);
 	tcase_add_test(tc, stick_tables_every_key_type);
 	tcase_add_test(tc, worker_bounds);
-	tcase_add_loop_test(tc, seed_layouts, 0, nseeds > 0 ? nseeds : 1);
+	tcase_add_loop_test(tc, seed_layouts, 0, seeds.n > 0 ? seeds.n : 1);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("counters");
 	tcase_add_test(tc, counters_table);

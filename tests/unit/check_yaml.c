@@ -6,7 +6,6 @@
  * errors are reported at the YAML file's line with what was expected.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,12 +464,7 @@ END_TEST
 
 /* ---------------------------------------------------- seed round trips */
 
-#define MAX_SEEDS 128
-static char *seed_dir;
-static char certs[] = "/tmp/check_yaml_certs.XXXXXX";
-static int have_certs;
-static char *seeds[MAX_SEEDS];
-static int nseeds;
+static struct t_seeds seeds;
 
 /* The seeds HAProxy 2.6 itself rejects (seed-configs/INVENTORY.md). */
 static int known_invalid(const char *name)
@@ -483,62 +477,6 @@ static int known_invalid(const char *name)
 		if (strncmp(name, bad[i], strlen(bad[i])) == 0)
 			return 1;
 	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Finds seed-configs/runnable, makes the test certificates, sets CERTDIR
- * and ERRDIR. Runs once in the parent, before the tests fork. */
-static void seeds_setup(void)
-{
-	const char *shared = getenv("WEIR_SHARED");
-	const char *src = getenv("WEIR_SRCDIR");
-	char *up = NULL, *errdir = NULL;
-	if (!shared && src && asprintf(&up, "%s/../shared", src) > 0)
-		shared = up;
-	if (!shared || asprintf(&seed_dir, "%s/seed-configs/runnable", shared) < 0)
-		goto out;
-	DIR *d = opendir(seed_dir);
-	if (!d)
-		goto out;
-	struct dirent *de;
-	while ((de = readdir(d)) && nseeds < MAX_SEEDS) {
-		size_t l = strlen(de->d_name);
-		if (l > 4 && strcmp(de->d_name + l - 4, ".cfg") == 0)
-			seeds[nseeds++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(seeds, (size_t)nseeds, sizeof(char *), cmp_str);
-
-	char *cmd = NULL;
-	if (mkdtemp(certs) && asprintf(&cmd, "sh '%s/seed-configs/make-test-certs.sh' '%s' "
-				       ">/dev/null", shared, certs) > 0) {
-		have_certs = 1;
-		if (system(cmd) != 0)
-			fprintf(stderr, "check_yaml: make-test-certs.sh failed\n");
-		setenv("CERTDIR", certs, 1);
-	}
-	free(cmd);
-	if (asprintf(&errdir, "%s/conf/errors", src ? src : ".") > 0)
-		setenv("ERRDIR", errdir, 1);
-out:
-	free(errdir);
-	free(up);
-}
-
-static struct cfg *load_seed(const char *name)
-{
-	char *path = NULL;
-	ck_assert_int_gt(asprintf(&path, "%s/%s", seed_dir, name), 0);
-	struct cfg *cfg = cfg_new();
-	cfg->check_only = 1;
-	cfg_load_path(cfg, path);
-	cfg_finish(cfg);
-	free(path);
-	return cfg;
 }
 
 static struct cfg *reload(const char *name, const char *text, int yaml)
@@ -578,13 +516,13 @@ static void assert_reloads(const char *seed, const char *text, int yaml, const c
 
 START_TEST(seed_round_trip)
 {
-	if (_i >= nseeds) {
+	if (_i >= seeds.n) {
 		if (_i == 0)
 			fprintf(stderr, "check_yaml: seed configurations not found, round trips skipped\n");
 		return;
 	}
-	const char *name = seeds[_i];
-	struct cfg *a = load_seed(name);
+	const char *name = seeds.names[_i];
+	struct cfg *a = t_load_seed(&seeds, _i);
 	if (known_invalid(name)) {
 		ck_assert_msg(a->nalerts > 0, "%s: known invalid but loads without alert", name);
 		cfg_free(a);
@@ -655,23 +593,18 @@ static Suite *yaml_suite(void)
 	tcase_add_test(tc, dump_shape);
 	tcase_add_test(tc, dump_quoting_round_trip);
 	tcase_add_test(tc, example_yaml);
-	tcase_add_loop_test(tc, seed_round_trip, 0, nseeds > 0 ? nseeds : 1);
+	tcase_add_loop_test(tc, seed_round_trip, 0, seeds.n > 0 ? seeds.n : 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	seeds_setup();
+	t_seeds_find(&seeds, 1);
 	SRunner *sr = srunner_create(yaml_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	if (have_certs) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certs);
-		if (system(cmd) != 0)
-			fprintf(stderr, "check_yaml: could not remove %s\n", certs);
-	}
+	t_seeds_free(&seeds);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
