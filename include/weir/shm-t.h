@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 1
+#define SHM_LAYOUT_VERSION 2
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -100,6 +100,10 @@ struct shm_header {
 	uint32_t shard_off[SHM_KIND__COUNT];
 	uint32_t shard_size[SHM_KIND__COUNT];   /* sizeof one shard of that kind */
 	struct shm_region region[SHM_R__COUNT];
+	/* Daemon-wide live connections (global `maxconn` holds across every
+	 * worker): atomics, in a cache line of their own. */
+	uint64_t actconn SHM_ALIGNED;
+	uint64_t maxconn_reached;     /* times a worker paused accepting */
 } SHM_ALIGNED;
 
 /* --------------------------------------------------------- process table */

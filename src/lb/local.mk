@@ -1,2 +1,3 @@
 libweir_a_SOURCES += src/lb/lb_kw.c
 noinst_HEADERS += include/weir/lb.h
+noinst_HEADERS += include/weir/lb-t.h

@@ -1,2 +1,3 @@
 libweir_a_SOURCES += src/log/log_kw.c src/log/log_target.c src/log/logfmt.c
 noinst_HEADERS += include/weir/logfmt.h include/weir/logfmt-t.h
+noinst_HEADERS += include/weir/log.h include/weir/log-t.h

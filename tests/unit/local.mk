@@ -8,3 +8,8 @@ include tests/unit/check.mk
 include tests/unit/proxy.mk
 EXTRA_DIST += tests/unit/check_main.h
 include tests/unit/shm.mk
+include tests/unit/stats_rt.mk
+include tests/unit/checker.mk
+include tests/unit/lb_rt.mk
+include tests/unit/log_rt.mk
+include tests/unit/daemon.mk

@@ -1,0 +1,2 @@
+# src/checker: the checker process (see its README)
+noinst_HEADERS += include/weir/checker.h

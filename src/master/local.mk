@@ -1,0 +1,1 @@
+# src/master: see its README

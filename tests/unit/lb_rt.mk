@@ -1,0 +1,1 @@
+# unit tests (lb_rt)
