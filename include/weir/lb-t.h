@@ -37,8 +37,10 @@ struct lb_ops {
 	enum lb_algo algo;
 	/* (Re)builds the algorithm's state after b->set changed. */
 	void (*build)(struct lb_be *b);
-	/* Chooses one server of b->set that lb_srv_full() does not reject, or
-	 * NULL. Must not take the connection slot (lb_take() does that). */
+	/* Chooses one server of b->set that lb_srv_full() does not reject and
+	 * that is not req->avoid, or NULL (lb_pick asks again without the
+	 * avoid when NULL). Must not take the connection slot (lb_take()
+	 * does that). req may be NULL. */
 	struct lb_srv *(*pick)(struct lb_be *b, const struct lb_req *req);
 	/* Frees what build allocated (may be NULL). */
 	void (*release)(struct lb_be *b);
