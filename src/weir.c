@@ -1,8 +1,7 @@
 /*
  * weir's entry point: reads the command line and runs the one-shot modes
- * (-c, -v, -vv, -cc, --help). Starting the daemon (master, workers,
- * checker, stats) arrives with the daemon issue; until then a run without
- * -c validates, summarises and says so.
+ * (-c, -v, -vv, -cc, --help); any other run starts the daemon
+ * (src/master/).
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -20,6 +19,7 @@
 #include "weir/cfg.h"
 #include "weir/cli.h"
 #include "weir/cond.h"
+#include "weir/master.h"
 #include "weir/rule.h"
 #include "weir/yaml.h"
 
@@ -171,25 +171,6 @@ static int run_cond(const struct cli_opts *o)
 	return r ? 0 : 1;
 }
 
-/* Until the daemon lands: validate, summarise, and say what is missing. */
-static int run_daemon(const struct cli_opts *o)
-{
-	struct cfg *cfg = load_config(o);
-	cfg_print_diags(cfg, stderr);
-	if (cfg->nalerts) {
-		fprintf(stderr, "[ALERT]    (%d) : config : Fatal errors found in configuration.\n",
-			(int)getpid());
-		cfg_free(cfg);
-		return 1;
-	}
-	print_summary(cfg);
-	fprintf(stderr, "[NOTICE]   (%d) : weir %s validated the configuration; the proxy "
-		"daemon (master, workers, checker, stats) is not part of this build yet.\n",
-		(int)getpid(), PACKAGE_VERSION);
-	cfg_free(cfg);
-	return 1;
-}
-
 /*
  * Flags that only matter to the running daemon are still checked now, so
  * a typo in an init script fails at once: -S takes a listening address
@@ -248,7 +229,7 @@ int main(int argc, char **argv)
 		break;
 	case CLI_COND: rc = run_cond(&o); break;
 	case CLI_CHECK: rc = run_check(&o); break;
-	case CLI_RUN: rc = run_daemon(&o); break;
+	case CLI_RUN: rc = master_main(&o, argv); break;
 	}
 	cli_opts_free(&o);
 	return rc;

@@ -1,0 +1,374 @@
+/*
+ * The TCP relay of an established session: bytes both ways, half-closes,
+ * inactivity timeouts. Runs in the workers. Touches in the segment only
+ * this worker's byte counters (plain stores in its shards).
+ *
+ * The common case costs one recv and one send per chunk and no
+ * allocation: a chunk is read into the worker's scratch buffer and sent on
+ * at once; only what the peer does not take is copied into a buffer of the
+ * session's own, and the source is not read again until that drained
+ * (back-pressure: a session never holds more than one buffer per
+ * direction). When a read fills the whole buffer the direction is moving
+ * bulk data, and if both ends are plain sockets it switches to splice()
+ * through a pipe from the worker's pool: the bytes then never cross into
+ * user space.
+ *
+ * Timeouts follow HAProxy: `timeout client` bounds inactivity on the
+ * client side, `timeout server` on the server side, `timeout tunnel`
+ * replaces both once established, `client-fin`/`server-fin` once that side
+ * has closed. Activity stamps move on every I/O; the session's one timer
+ * is re-armed lazily, only when it fires early (session.c).
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "weir/shm.h"
+#include "weir/util.h"
+#include "worker-int.h"
+
+#define PIPE_CHUNK (1 << 16)    /* what one splice moves at most (a pipe's default size) */
+
+/* One direction, with the connections and events it moves between. */
+struct dir {
+	struct session *s;
+	struct half *h;
+	struct conn *src, *dst;
+	struct event *src_rd, *dst_wr;
+	int64_t *src_act, *dst_act;
+	int c2s;
+};
+
+static void dir_of(struct session *s, int c2s, struct dir *d)
+{
+	d->s = s;
+	d->c2s = c2s;
+	if (c2s) {
+		d->h = &s->c2s;
+		d->src = &s->cli, d->dst = &s->srvc;
+		d->src_rd = s->cli_rd, d->dst_wr = s->srv_wr;
+		d->src_act = &s->cli_active, d->dst_act = &s->srv_active;
+	} else {
+		d->h = &s->s2c;
+		d->src = &s->srvc, d->dst = &s->cli;
+		d->src_rd = s->srv_rd, d->dst_wr = s->cli_wr;
+		d->src_act = &s->srv_active, d->dst_act = &s->cli_active;
+	}
+}
+
+/* ------------------------------------------------------------ counters */
+
+static void count_bytes(struct session *s, int c2s, size_t n)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	struct shm_fe_shard *fs = shm_fe_shard(shm, wk, s->fe_rec);
+	struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+	struct shm_srv_shard *ss = shm_srv_shard(shm, wk, (uint32_t)s->srv);
+	struct shm_li_shard *ls = shm_li_shard(shm, wk, s->wl->l->li);
+	if (c2s) {
+		s->bytes_in += n;
+		shm_shard_add(&fs->bin, n), shm_shard_add(&bs->bin, n);
+		shm_shard_add(&ss->bin, n), shm_shard_add(&ls->bin, n);
+	} else {
+		s->bytes_out += n;
+		shm_shard_add(&fs->bout, n), shm_shard_add(&bs->bout, n);
+		shm_shard_add(&ss->bout, n), shm_shard_add(&ls->bout, n);
+	}
+}
+
+/* ------------------------------------------------------------ pipes */
+
+static int pipe_get(struct worker *w, int fds[2])
+{
+	if (w->npipes > 0) {
+		w->npipes--;
+		fds[0] = w->pipes[2 * w->npipes];
+		fds[1] = w->pipes[2 * w->npipes + 1];
+		return 0;
+	}
+	return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+}
+
+/* An empty pipe goes back to the pool; one still holding data is closed. */
+static void pipe_put(struct worker *w, struct half *h)
+{
+	if (h->pipe[0] < 0)
+		return;
+	if (h->in_pipe == 0 && w->npipes < w->maxpipes) {
+		w->pipes[2 * w->npipes] = h->pipe[0];
+		w->pipes[2 * w->npipes + 1] = h->pipe[1];
+		w->npipes++;
+	} else {
+		close(h->pipe[0]);
+		close(h->pipe[1]);
+	}
+	h->pipe[0] = h->pipe[1] = -1;
+	h->in_pipe = 0;
+}
+
+void wk_pipes_release_all(struct worker *w)
+{
+	for (int i = 0; i < 2 * w->npipes; i++)
+		close(w->pipes[i]);
+	w->npipes = 0;
+}
+
+/* ------------------------------------------------------------ ends */
+
+/* Where a failure on one end puts the blame: the client (C) or server (S). */
+static void fail(struct dir *d, int on_src)
+{
+	int client = d->c2s ? on_src : !on_src;
+	sess_set_term(d->s, client ? 'C' : 'S', 'D');
+	sess_close(d->s);
+}
+
+/* Both directions closed cleanly: the session is over. */
+static int finished(struct session *s)
+{
+	if (s->c2s.shut_w && s->s2c.shut_w) {
+		sess_close(s);
+		return 1;
+	}
+	return 0;
+}
+
+static void shut_dst(struct dir *d)
+{
+	if (!d->h->shut_w) {
+		d->dst->xprt->shutw(d->dst);
+		d->h->shut_w = 1;
+	}
+	finished(d->s);
+}
+
+/* The source said end of stream. */
+static void at_eof(struct dir *d)
+{
+	d->h->shut_r = 1;
+	event_del(d->src_rd);
+	if (d->h->len == 0 && d->h->in_pipe == 0)
+		shut_dst(d);
+	else
+		sess_arm_timer(d->s);
+}
+
+/* The peer did not take everything: keep the rest and wait for it. */
+static void stash(struct dir *d, const char *p, size_t n)
+{
+	struct half *h = d->h;
+	if (!h->buf)
+		h->buf = xmalloc(d->s->w->bufsize);
+	memcpy(h->buf, p, n);
+	h->len = n;
+	h->off = 0;
+	event_del(d->src_rd);
+	event_add(d->dst_wr, NULL);
+}
+
+/* ------------------------------------------------------------ moving bytes */
+
+/* Splices one chunk; 1 when it moved data, 0 to fall back to buffers. */
+static int splice_chunk(struct dir *d)
+{
+	struct half *h = d->h;
+	if (h->pipe[0] < 0 && pipe_get(d->s->w, h->pipe) < 0) {
+		h->pipe[0] = h->pipe[1] = -1;
+		return 0;
+	}
+	ssize_t n = splice(d->src->fd, NULL, h->pipe[1], NULL, PIPE_CHUNK,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n == 0) {
+		at_eof(d);
+		return 1;
+	}
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 1;
+		fail(d, 1);
+		return 1;
+	}
+	h->in_pipe += (size_t)n;
+	h->bulk = n >= (ssize_t)d->s->w->bufsize;
+	*d->src_act = wk_coarse_ms();
+	count_bytes(d->s, d->c2s, (size_t)n);
+	ssize_t m = splice(h->pipe[0], NULL, d->dst->fd, NULL, h->in_pipe,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (m < 0 && errno != EAGAIN && errno != EINTR) {
+		fail(d, 0);
+		return 1;
+	}
+	if (m > 0) {
+		h->in_pipe -= (size_t)m;
+		*d->dst_act = *d->src_act;
+	}
+	if (h->in_pipe) {
+		event_del(d->src_rd);
+		event_add(d->dst_wr, NULL);
+	}
+	return 1;
+}
+
+static void read_chunk(struct dir *d)
+{
+	struct session *s = d->s;
+	struct worker *w = s->w;
+	if (d->h->bulk && w->splice_ok && d->src->xprt->spliceable && d->dst->xprt->spliceable &&
+	    splice_chunk(d))
+		return;
+	ssize_t n = d->src->xprt->rcv(d->src, w->scratch, w->bufsize);
+	if (n == XPRT_AGAIN)
+		return;
+	if (n == XPRT_ERROR) {
+		fail(d, 1);
+		return;
+	}
+	if (n == 0) {
+		at_eof(d);
+		return;
+	}
+	d->h->bulk = (size_t)n == w->bufsize;
+	*d->src_act = wk_coarse_ms();
+	count_bytes(s, d->c2s, (size_t)n);
+	ssize_t m = d->dst->xprt->snd(d->dst, w->scratch, (size_t)n);
+	if (m == XPRT_ERROR) {
+		fail(d, 0);
+		return;
+	}
+	if (m == XPRT_AGAIN)
+		m = 0;
+	if (m > 0)
+		*d->dst_act = *d->src_act;
+	if (m < n)
+		stash(d, w->scratch + m, (size_t)(n - m));
+}
+
+/* The destination can take more: flush what is pending. */
+static void flush_pending(struct dir *d)
+{
+	struct half *h = d->h;
+	if (h->in_pipe) {
+		ssize_t m = splice(h->pipe[0], NULL, d->dst->fd, NULL, h->in_pipe,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (m < 0 && errno != EAGAIN && errno != EINTR) {
+			fail(d, 0);
+			return;
+		}
+		if (m > 0)
+			h->in_pipe -= (size_t)m;
+	} else if (h->len) {
+		ssize_t m = d->dst->xprt->snd(d->dst, h->buf + h->off, h->len);
+		if (m == XPRT_ERROR) {
+			fail(d, 0);
+			return;
+		}
+		if (m > 0)
+			h->off += (size_t)m, h->len -= (size_t)m;
+	}
+	*d->dst_act = wk_coarse_ms();
+	if (h->len || h->in_pipe)
+		return;
+	event_del(d->dst_wr);
+	free(h->buf);
+	h->buf = NULL;
+	if (h->shut_r)
+		shut_dst(d);
+	else
+		event_add(d->src_rd, NULL);
+}
+
+static void cli_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dir d;
+	(void)fd, (void)what;
+	dir_of(arg, 1, &d);
+	read_chunk(&d);
+}
+
+static void srv_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dir d;
+	(void)fd, (void)what;
+	dir_of(arg, 0, &d);
+	read_chunk(&d);
+}
+
+static void cli_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dir d;
+	(void)fd, (void)what;
+	dir_of(arg, 0, &d);
+	flush_pending(&d);
+}
+
+static void srv_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dir d;
+	(void)fd, (void)what;
+	dir_of(arg, 1, &d);
+	flush_pending(&d);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+void relay_start(struct session *s)
+{
+	struct event_base *base = s->w->p->base;
+	s->cli_rd = event_new(base, s->cli.fd, EV_READ | EV_PERSIST, cli_read_cb, s);
+	s->srv_rd = event_new(base, s->srvc.fd, EV_READ | EV_PERSIST, srv_read_cb, s);
+	s->cli_wr = event_new(base, s->cli.fd, EV_WRITE | EV_PERSIST, cli_write_cb, s);
+	s->srv_wr = event_new(base, s->srvc.fd, EV_WRITE | EV_PERSIST, srv_write_cb, s);
+	s->cli_active = s->srv_active = wk_coarse_ms();
+	event_add(s->cli_rd, NULL);
+	event_add(s->srv_rd, NULL);
+	sess_arm_timer(s);
+}
+
+void relay_stop(struct session *s)
+{
+	pipe_put(s->w, &s->c2s);
+	pipe_put(s->w, &s->s2c);
+	free(s->c2s.buf);
+	free(s->s2c.buf);
+	s->c2s.buf = s->s2c.buf = NULL;
+}
+
+static int side_timeout(const struct session *s, int client)
+{
+	const struct proxy_conf *fe = s->fe, *be = s->be->px;
+	int t = client ? fe->timeout.client : be->timeout.server;
+	int fin = client ? fe->timeout.client_fin : be->timeout.server_fin;
+	int closed = client ? s->c2s.shut_r : s->s2c.shut_r;
+	if (be->timeout.tunnel > 0)
+		t = be->timeout.tunnel;
+	if (closed && fin > 0)
+		t = fin;
+	return t > 0 ? t : 0;
+}
+
+int64_t relay_deadline(const struct session *s)
+{
+	int tc = side_timeout(s, 1), ts = side_timeout(s, 0);
+	int64_t dc = tc ? s->cli_active + tc : 0, ds = ts ? s->srv_active + ts : 0;
+	if (!dc)
+		return ds;
+	if (!ds)
+		return dc;
+	return dc < ds ? dc : ds;
+}
+
+void relay_expired(struct session *s, int64_t now)
+{
+	int tc = side_timeout(s, 1), ts = side_timeout(s, 0);
+	if (tc && now >= s->cli_active + tc) {
+		sess_set_term(s, 'c', 'D');
+		sess_close(s);
+	} else if (ts && now >= s->srv_active + ts) {
+		sess_set_term(s, 's', 'D');
+		sess_close(s);
+	}
+}

@@ -1,0 +1,636 @@
+/*
+ * A TCP session in a worker: from accept to close. Choosing the backend,
+ * taking a server slot (or waiting in the backend's queue), connecting
+ * with `retries` and `option redispatch`, handing the two connections to
+ * the relay (relay.c), then counting, logging and freeing.
+ *
+ * Touches in the segment: this worker's shards (plain stores), the
+ * records' GAUGE counters (scur, qcur: atomics) and the servers' slots
+ * through lb_take/lb_release_slot.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "weir/cfg.h"
+#include "weir/lb.h"
+#include "weir/log.h"
+#include "weir/rule-t.h"
+#include "weir/shm.h"
+#include "weir/util.h"
+#include "worker-int.h"
+
+#define TURNAROUND_MS 1000   /* HAProxy's pause before retrying a refused connect */
+#define QUEUE_POLL_MS 5      /* a queued session retries this often: slots can be
+			      * freed by another worker, which cannot tell us */
+
+static void try_connect(struct session *s);
+
+/* ------------------------------------------------------------ timeouts */
+
+static int tmo(int v)
+{
+	return v > 0 ? v : 0;    /* TIME_UNSET and 0: no timeout */
+}
+
+/* The earliest deadline of the session's current step, 0 for none. */
+static int64_t deadline(const struct session *s)
+{
+	switch (s->state) {
+	case SESS_QUEUED:
+	case SESS_CONNECTING:
+	case SESS_TURNAROUND:
+		return s->deadline_state;
+	case SESS_ESTABLISHED:
+		return relay_deadline(s);
+	default:
+		return 0;
+	}
+}
+
+static void tmo_cb(evutil_socket_t fd, short what, void *arg);
+
+/* Arms the timer for the current deadline. Activity only moves stamps
+ * (relay.c), so this runs when the step changes or the timer fires early. */
+void sess_arm_timer(struct session *s)
+{
+	int64_t d = deadline(s);
+	if (!d) {
+		evtimer_del(s->tmo);
+		return;
+	}
+	int64_t left = d - wk_coarse_ms();
+	if (left < 0)
+		left = 0;
+	struct timeval tv = { (time_t)(left / 1000), (suseconds_t)(left % 1000) * 1000 };
+	evtimer_add(s->tmo, &tv);
+}
+
+void sess_set_term(struct session *s, char cause, char phase)
+{
+	if (s->term[0] != '-' || s->term[1] != '-')
+		return;    /* the first cause wins */
+	if (cause)
+		s->term[0] = cause;
+	if (phase)
+		s->term[1] = phase;
+}
+
+static void tmo_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	(void)fd, (void)what;
+	int64_t now = wk_coarse_ms();
+	switch (s->state) {
+	case SESS_QUEUED:
+		if (now >= s->deadline_state) {
+			sess_set_term(s, 's', 'Q');
+			sess_close(s);
+			return;
+		}
+		break;
+	case SESS_CONNECTING:
+		if (now >= s->deadline_state) {
+			/* a connect timeout counts as a failed attempt */
+			sess_connect_failed(s, 1);
+			return;
+		}
+		break;
+	case SESS_TURNAROUND:
+		if (now >= s->deadline_state) {
+			try_connect(s);
+			return;
+		}
+		break;
+	case SESS_ESTABLISHED:
+		relay_expired(s, now);
+		if (s->state == SESS_CLOSED)
+			return;
+		break;
+	default:
+		return;
+	}
+	sess_arm_timer(s);
+}
+
+/* ------------------------------------------------------------ counters */
+
+static void *shard_fe(struct session *s)
+{
+	return shm_fe_shard(s->w->p->shm, (uint32_t)s->w->p->worker, s->fe_rec);
+}
+
+static void count_accept(struct session *s)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker, now = wk_now_sec();
+	struct shm_fe_shard *fs = shard_fe(s);
+	struct shm_li_shard *ls = shm_li_shard(shm, wk, s->wl->l->li);
+	struct shm_fe *fe = shm_frontend(shm, s->fe_rec);
+	shm_shard_add(&fs->stot, 1);
+	shm_shard_add(&fs->conn_tot, 1);
+	shm_freq_add(&fs->rate, now, 1);
+	shm_freq_add(&fs->conn_rate, now, 1);
+	shm_shard_add(&ls->stot, 1);
+	shm_gmax(&fe->c.smax, __atomic_load_n(&fe->c.scur, __ATOMIC_RELAXED));
+	struct shm_li *li = shm_listener(shm, s->wl->l->li);
+	shm_gmax(&li->c.smax, __atomic_load_n(&li->c.scur, __ATOMIC_RELAXED));
+}
+
+static void count_backend_session(struct session *s)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker, now = wk_now_sec();
+	struct shm_be *be = shm_backend(shm, s->be->be);
+	struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+	shm_gauge_add(&be->c.scur, 1);
+	shm_gmax(&be->c.smax, __atomic_load_n(&be->c.scur, __ATOMIC_RELAXED));
+	shm_shard_add(&bs->stot, 1);
+	shm_freq_add(&bs->rate, now, 1);
+}
+
+static void count_server_session(struct session *s)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker, now = wk_now_sec();
+	struct shm_srv_shard *ss = shm_srv_shard(shm, wk, (uint32_t)s->srv);
+	struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+	shm_shard_add(&ss->stot, 1);
+	shm_shard_add(&ss->lbtot, 1);
+	shm_freq_add(&ss->rate, now, 1);
+	shm_shard_add(&bs->lbtot, 1);
+	/* lastsess holds the time of the last session; stats prints the age */
+	shm_shard_max(&ss->lastsess, now);
+	shm_shard_max(&bs->lastsess, now);
+}
+
+/* ------------------------------------------------------------ logging */
+
+static void fill_log(struct session *s, struct log_sess *ls, int64_t now)
+{
+	void *shm = s->w->p->shm;
+	memset(ls, 0, sizeof(*ls));
+	ls->cli = s->cli_addr;
+	ls->frt = s->frt_addr;
+	ls->srv = s->srv_addr;
+	ls->fe_name = s->fe->name;
+	ls->be_name = s->be ? s->be->px->name : NULL;
+	ls->srv_name = s->srv_conf ? s->srv_conf->name : NULL;
+	ls->accept_date = ls->request_date = s->accept_date;
+	ls->t_handshake = 0;
+	ls->t_idle = -1;
+	ls->t_request = -1;
+	ls->t_queue = s->tw;
+	ls->t_connect = s->tc;
+	ls->t_response = -1;
+	ls->t_total = now - s->t_accept;
+	ls->t_active = ls->t_total;
+	ls->bytes_in = s->bytes_in;
+	ls->bytes_out = s->bytes_out;
+	memcpy(ls->term, s->term, 2);
+	ls->actconn = (int)__atomic_load_n(&shm_hdr(shm)->actconn, __ATOMIC_RELAXED);
+	ls->feconn = (int)__atomic_load_n(&shm_frontend(shm, s->fe_rec)->c.scur, __ATOMIC_RELAXED);
+	if (s->be)
+		ls->beconn = (int)__atomic_load_n(&shm_backend(shm, s->be->be)->c.scur,
+						  __ATOMIC_RELAXED);
+	if (s->srv >= 0)
+		ls->srvconn = (int)__atomic_load_n(&shm_server(shm, (uint32_t)s->srv)->c.scur,
+						   __ATOMIC_RELAXED);
+	ls->retries = s->retries;
+	ls->redispatched = s->redispatched;
+	ls->status = -1;
+}
+
+static void log_session(struct session *s)
+{
+	const struct proxy_conf *fe = s->fe;
+	if (!fe->log_format_c || !fe->logs.n)
+		return;
+	if ((fe->options >> PX_OPT_DONTLOGNULL & 1) && s->bytes_in == 0 && s->bytes_out == 0)
+		return;
+	int err = s->term[0] != '-' || s->term[1] != '-';
+	if ((fe->options >> PX_OPT_DONTLOG_NORMAL & 1) && !err)
+		return;
+	struct log_sess ls;
+	char line[2048];
+	fill_log(s, &ls, wk_now_ms());
+	int n = logfmt_build(fe->log_format_c, &ls, line, sizeof(line));
+	if (n < 0)
+		return;
+	int lvl = err && (fe->options >> PX_OPT_LOG_SEPARATE_ERRORS & 1) ? LOG_LVL_ERR : LOG_LVL_INFO;
+	log_emit(&fe->logs, lvl, line, (size_t)n);
+}
+
+/* ------------------------------------------------------------ close */
+
+static void free_events(struct session *s)
+{
+	struct event **evs[] = { &s->cli_rd, &s->cli_wr, &s->srv_rd, &s->srv_wr, &s->tmo };
+	for (size_t i = 0; i < ARRAY_SIZE(evs); i++)
+		if (*evs[i]) {
+			event_free(*evs[i]);
+			*evs[i] = NULL;
+		}
+}
+
+static void dequeue(struct session *s)
+{
+	struct wk_be *be = s->be;
+	struct session **pp = &be->q_head, *prev = NULL;
+	while (*pp && *pp != s) {
+		prev = *pp;
+		pp = &(*pp)->q_next;
+	}
+	if (!*pp)
+		return;
+	*pp = s->q_next;
+	if (be->q_tail == s)
+		be->q_tail = prev;
+	s->q_next = NULL;
+	be->qlen--;
+	shm_gauge_add(&shm_backend(s->w->p->shm, be->be)->c.qcur, -1);
+}
+
+static void release_counts(struct session *s)
+{
+	void *shm = s->w->p->shm;
+	shm_gauge_add(&shm_listener(shm, s->wl->l->li)->c.scur, -1);
+	shm_gauge_add(&shm_frontend(shm, s->fe_rec)->c.scur, -1);
+	shm_gauge_add(&shm_hdr(shm)->actconn, -1);
+	if (s->be_counted)
+		shm_gauge_add(&shm_backend(shm, s->be->be)->c.scur, -1);
+	if (s->has_slot) {
+		lb_release_slot(shm, (uint32_t)s->srv);
+		s->has_slot = 0;
+	}
+}
+
+static void count_aborts(struct session *s)
+{
+	if (!s->be)
+		return;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	void *shm = s->w->p->shm;
+	struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+	struct shm_srv_shard *ss = s->srv >= 0 ? shm_srv_shard(shm, wk, (uint32_t)s->srv) : NULL;
+	if (s->term[1] != 'D')
+		return;
+	if (s->term[0] == 'C' || s->term[0] == 'c') {
+		shm_shard_add(&bs->cli_abrt, 1);
+		if (ss)
+			shm_shard_add(&ss->cli_abrt, 1);
+	} else if (s->term[0] == 'S' || s->term[0] == 's') {
+		shm_shard_add(&bs->srv_abrt, 1);
+		if (ss)
+			shm_shard_add(&ss->srv_abrt, 1);
+	}
+}
+
+void sess_close(struct session *s)
+{
+	struct worker *w = s->w;
+	struct wk_be *be = s->be;
+	int had_slot = s->has_slot;
+	if (s->state == SESS_QUEUED)
+		dequeue(s);
+	relay_stop(s);
+	count_aborts(s);
+	log_session(s);
+	release_counts(s);
+	free_events(s);
+	if (s->cli.fd >= 0)
+		s->cli.xprt->close(&s->cli, s->term[0] == 'C' || s->term[0] == 'K');
+	if (s->srvc.fd >= 0)
+		s->srvc.xprt->close(&s->srvc, s->term[0] != '-');
+	s->state = SESS_CLOSED;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		w->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	w->nsess--;
+	free(s);
+	if (had_slot && be && be->q_head)
+		sess_queue_kick(be);
+	wk_session_gone(w);
+}
+
+/* ------------------------------------------------------------ backend choice */
+
+/* The backend of a frontend: the first `use_backend` without a condition,
+ * else `default_backend`; a listen section is its own backend. Conditional
+ * rules need the ACL runtime (HTTP issue) and are not evaluated yet. */
+static struct wk_be *choose_backend(struct session *s)
+{
+	struct weir_proc *p = s->w->p;
+	const struct proxy_conf *fe = s->fe;
+	const struct proxy_conf *bpx = NULL;
+	const struct rule *r;
+	VEC_EACH(&fe->switching_rules, const struct rule *, r)
+		if (!r->cond && !r->dynamic && r->backend) {
+			bpx = r->backend;
+			break;
+		}
+	if (!bpx && fe->default_backend)
+		bpx = cfg_find_proxy(p->cfg, fe->default_backend, PX_CAP_BE);
+	if (!bpx && (fe->cap & PX_CAP_BE))
+		bpx = fe;
+	if (!bpx)
+		return NULL;
+	for (int i = 0; i < p->cfg->proxies.n; i++)
+		if (p->cfg->proxies.v[i] == bpx && p->layout->be_of_px[i] >= 0)
+			return &s->w->bes[p->layout->be_of_px[i]];
+	return NULL;
+}
+
+/* ------------------------------------------------------------ queue */
+
+static void enqueue(struct session *s)
+{
+	struct wk_be *be = s->be;
+	int tq = tmo(be->px->timeout.queue) ? be->px->timeout.queue : tmo(be->px->timeout.connect);
+	s->state = SESS_QUEUED;
+	s->t_queue_start = wk_now_ms();
+	s->deadline_state = tq ? wk_coarse_ms() + tq : 0;
+	s->q_next = NULL;
+	if (be->q_tail)
+		be->q_tail->q_next = s;
+	else
+		be->q_head = s;
+	be->q_tail = s;
+	be->qlen++;
+	struct shm_be *rec = shm_backend(s->w->p->shm, be->be);
+	shm_gmax(&rec->c.qmax, shm_gauge_add(&rec->c.qcur, 1));
+	sess_arm_timer(s);
+	if (!evtimer_pending(be->q_timer, NULL)) {
+		struct timeval tv = { 0, QUEUE_POLL_MS * 1000 };
+		evtimer_add(be->q_timer, &tv);
+	}
+}
+
+static int assign_server(struct session *s);
+
+/* Serves the queue in order while slots are free. */
+void sess_queue_kick(struct wk_be *be)
+{
+	while (be->q_head) {
+		struct session *s = be->q_head;
+		struct lb_req req = { (struct sockaddr *)&s->cli_addr, s->cli_len, s->avoid };
+		int srv = lb_pick(&be->lb, &req);
+		if (srv == -2)
+			break;
+		dequeue(s);
+		s->tw = wk_now_ms() - s->t_queue_start;
+		if (srv < 0) {
+			sess_set_term(s, 'S', 'C');
+			sess_close(s);
+			continue;
+		}
+		s->srv = srv;
+		s->has_slot = 1;
+		try_connect(s);
+	}
+	if (be->q_head) {
+		struct timeval tv = { 0, QUEUE_POLL_MS * 1000 };
+		evtimer_add(be->q_timer, &tv);
+	}
+}
+
+static void queue_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	sess_queue_kick(arg);
+}
+
+/* ------------------------------------------------------------ connect */
+
+static const struct server_conf *srv_conf_of(struct session *s)
+{
+	struct shm_be *be = shm_backend(s->w->p->shm, s->be->be);
+	return s->be->px->servers.v[(uint32_t)s->srv - be->srv_first];
+}
+
+/* 0 when a server was assigned, -1 when the session was closed, 1 queued. */
+static int assign_server(struct session *s)
+{
+	struct lb_req req = { (struct sockaddr *)&s->cli_addr, s->cli_len, s->avoid };
+	int srv = lb_pick(&s->be->lb, &req);
+	if (srv == -2) {
+		enqueue(s);
+		return 1;
+	}
+	if (srv < 0) {
+		sess_set_term(s, 'S', 'C');
+		sess_close(s);
+		return -1;
+	}
+	s->srv = srv;
+	s->has_slot = 1;
+	s->tw = 0;
+	return 0;
+}
+
+static void server_addr(struct session *s)
+{
+	const struct server_conf *sc = s->srv_conf;
+	memcpy(&s->srv_addr, &sc->addr.ss, sizeof(s->srv_addr));
+	int port = sc->addr.port;
+	if (!port || sc->addr.port_offset)
+		port = ntohs(((struct sockaddr_in *)&s->frt_addr)->sin_port) + sc->addr.port_offset;
+	if (s->srv_addr.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&s->srv_addr)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)&s->srv_addr)->sin_port = htons((uint16_t)port);
+}
+
+static socklen_t addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+static void connected_cb(evutil_socket_t fd, short what, void *arg);
+
+static void count_retry(struct session *s, int redispatch)
+{
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	void *shm = s->w->p->shm;
+	struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+	struct shm_srv_shard *ss = shm_srv_shard(shm, wk, (uint32_t)s->srv);
+	shm_shard_add(redispatch ? &bs->wredis : &bs->wretr, 1);
+	shm_shard_add(redispatch ? &ss->wredis : &ss->wretr, 1);
+}
+
+/* HAProxy's `option redispatch [<interval>]`: the interval is kept in the
+ * model only as the option bit for now, so redispatch on the last retry,
+ * the documented default. */
+static int should_redispatch(const struct session *s)
+{
+	int left = s->be->px->retries - s->retries;
+	return (s->be->px->options >> PX_OPT_REDISPATCH & 1) && left == 1;
+}
+
+void sess_connect_failed(struct session *s, int timeout)
+{
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	void *shm = s->w->p->shm;
+	if (s->srv_wr)
+		event_del(s->srv_wr);
+	s->srvc.xprt->close(&s->srvc, 1);
+	if (s->retries >= s->be->px->retries) {
+		shm_shard_add(&shm_be_shard(shm, wk, s->be->be)->econ, 1);
+		shm_shard_add(&shm_srv_shard(shm, wk, (uint32_t)s->srv)->econ, 1);
+		sess_set_term(s, timeout ? 's' : 'S', 'C');
+		sess_close(s);
+		return;
+	}
+	int redis = should_redispatch(s);
+	count_retry(s, redis);
+	s->retries++;
+	if (redis) {
+		s->avoid = (uint32_t)s->srv;
+		lb_release_slot(shm, (uint32_t)s->srv);
+		s->has_slot = 0;
+		s->redispatched = 1;
+		s->srv = -1;
+		if (assign_server(s) != 0)
+			return;
+	}
+	if (timeout) {
+		try_connect(s);
+		return;
+	}
+	/* a refused connect waits min(timeout connect, 1s) before retrying */
+	int tc = tmo(s->be->px->timeout.connect);
+	int wait = tc && tc < TURNAROUND_MS ? tc : TURNAROUND_MS;
+	s->state = SESS_TURNAROUND;
+	s->deadline_state = wk_coarse_ms() + wait;
+	sess_arm_timer(s);
+}
+
+static int open_server_socket(struct session *s)
+{
+	int fd = socket(s->srv_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (s->be->px->options >> PX_OPT_SRVTCPKA & 1)
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	return fd;
+}
+
+static void try_connect(struct session *s)
+{
+	s->srv_conf = srv_conf_of(s);
+	server_addr(s);
+	s->srvc.xprt = &xprt_raw;
+	s->srvc.fd = open_server_socket(s);
+	if (s->srvc.fd < 0) {
+		sess_set_term(s, 'P', 'C');
+		sess_close(s);
+		return;
+	}
+	s->state = SESS_CONNECTING;
+	s->t_connect_start = wk_now_ms();
+	int tc = tmo(s->be->px->timeout.connect);
+	s->deadline_state = tc ? wk_coarse_ms() + tc : 0;
+	if (s->srv_wr)
+		event_free(s->srv_wr);
+	s->srv_wr = event_new(s->w->p->base, s->srvc.fd, EV_WRITE, connected_cb, s);
+	if (connect(s->srvc.fd, (struct sockaddr *)&s->srv_addr, addr_len(&s->srv_addr)) < 0 &&
+	    errno != EINPROGRESS) {
+		sess_connect_failed(s, 0);
+		return;
+	}
+	event_add(s->srv_wr, NULL);
+	sess_arm_timer(s);
+}
+
+static void connected_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	int err = 0;
+	socklen_t len = sizeof(err);
+	(void)what;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+		errno = err;
+		sess_connect_failed(s, 0);
+		return;
+	}
+	s->tc = wk_now_ms() - s->t_connect_start;
+	s->t_established = wk_now_ms();
+	s->state = SESS_ESTABLISHED;
+	event_free(s->srv_wr);
+	s->srv_wr = NULL;
+	count_server_session(s);
+	relay_start(s);
+}
+
+/* ------------------------------------------------------------ accept */
+
+static struct session *sess_new(struct wk_listener *wl, int fd)
+{
+	struct worker *w = wl->w;
+	struct session *s = xcalloc(1, sizeof(*s));
+	s->w = w;
+	s->wl = wl;
+	s->fe = wl->l->px;
+	s->fe_rec = wl->l->fe;
+	s->srv = -1;
+	s->avoid = UINT32_MAX;
+	s->cli.fd = fd;
+	s->cli.xprt = &xprt_raw;
+	s->srvc.fd = -1;
+	s->c2s.pipe[0] = s->c2s.pipe[1] = s->s2c.pipe[0] = s->s2c.pipe[1] = -1;
+	s->tw = s->tc = -1;
+	memcpy(s->term, "--", 3);
+	s->t_accept = wk_now_ms();
+	s->cli_active = s->srv_active = wk_coarse_ms();
+	gettimeofday(&s->accept_date, NULL);
+	s->tmo = evtimer_new(w->p->base, tmo_cb, s);
+	s->next = w->sessions;
+	if (w->sessions)
+		w->sessions->prev = s;
+	w->sessions = s;
+	w->nsess++;
+	return s;
+}
+
+void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct session *s = sess_new(wl, fd);
+	s->cli_addr = *ss;
+	s->cli_len = len;
+	socklen_t flen = sizeof(s->frt_addr);
+	getsockname(fd, (struct sockaddr *)&s->frt_addr, &flen);
+	if (ss->ss_family == AF_INET || ss->ss_family == AF_INET6) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (s->fe->options >> PX_OPT_CLITCPKA & 1)
+			setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	}
+	count_accept(s);
+	s->be = choose_backend(s);
+	if (!s->be) {
+		sess_set_term(s, 'P', 'R');
+		sess_close(s);
+		return;
+	}
+	if (!s->be->q_timer)
+		s->be->q_timer = evtimer_new(s->w->p->base, queue_timer_cb, s->be);
+	count_backend_session(s);
+	s->be_counted = 1;
+	/* a session arriving while others wait queues behind them (FIFO) */
+	if (s->be->q_head) {
+		enqueue(s);
+		return;
+	}
+	if (assign_server(s) == 0)
+		try_connect(s);
+}

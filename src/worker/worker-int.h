@@ -1,0 +1,140 @@
+/*
+ * The worker's internals: the worker itself, its listeners, its per-backend
+ * state (balancer and queue) and the TCP session. Shared by the files of
+ * src/worker/ only.
+ *
+ * Ownership: the worker owns its listeners' events, the backend states and
+ * every session; a session owns its two connections, their events, its
+ * timer and its buffers. Sessions refer to segment records by index.
+ */
+#ifndef WEIR_WORKER_INT_H
+#define WEIR_WORKER_INT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "weir/conn.h"
+#include "weir/lb-t.h"
+#include "weir/proc-t.h"
+
+struct event;
+struct session;
+
+struct wk_listener {
+	struct worker *w;
+	const struct listener *l;
+	int fd;
+	struct event *ev;
+	int paused;                  /* accept event removed (a limit was reached) */
+};
+
+/* A backend as one worker sees it. */
+struct wk_be {
+	const struct proxy_conf *px;
+	uint32_t be;                 /* BE record */
+	struct lb_be lb;
+	struct session *q_head, *q_tail;   /* sessions waiting for a server slot */
+	int qlen;
+	struct event *q_timer;       /* retries the queue while it is not empty */
+};
+
+struct worker {
+	struct weir_proc *p;
+	struct wk_listener *ls;
+	int nls;
+	struct wk_be *bes;           /* indexed by BE record */
+	int nbes;
+	struct session *sessions;    /* every live session (hard stop walks it) */
+	int nsess;
+	char *scratch;               /* tune.bufsize: the read-then-send buffer */
+	size_t bufsize;
+	int *pipes;                  /* idle pipes (pairs), for splicing */
+	int npipes, maxpipes;
+	int splice_ok;               /* not `nosplice` */
+	int paused;                  /* some listener paused by a limit */
+	struct event *resume_timer;  /* retries paused listeners */
+	struct event *beat;          /* heartbeat into the process table */
+	uint32_t maxconn;            /* global, daemon-wide (segment actconn) */
+};
+
+/* One direction of a relay: from one connection to the other. */
+struct half {
+	char *buf;                   /* pending bytes the peer did not take yet */
+	size_t len, off;
+	int pipe[2];                 /* splicing: -1 when not */
+	size_t in_pipe;
+	int shut_r;                  /* end of stream read from the source */
+	int shut_w;                  /* shutdown sent to the destination */
+	int bulk;                    /* last read filled the buffer: splice next */
+};
+
+enum sess_state {
+	SESS_INIT = 0,
+	SESS_QUEUED,                 /* waiting for a server slot */
+	SESS_TURNAROUND,             /* waiting before a retry */
+	SESS_CONNECTING,
+	SESS_ESTABLISHED,
+	SESS_CLOSED,
+};
+
+struct session {
+	struct worker *w;
+	struct session *prev, *next; /* in w->sessions */
+	struct session *q_next;      /* in its backend's queue */
+	struct wk_listener *wl;
+	const struct proxy_conf *fe;
+	uint32_t fe_rec;
+	struct wk_be *be;
+	int srv;                     /* SRV record, -1 none yet */
+	const struct server_conf *srv_conf;
+	int has_slot;                /* holds one of srv's connection slots */
+	int be_counted;              /* counted in the backend's scur */
+	enum sess_state state;
+	struct conn cli, srvc;
+	struct event *cli_rd, *cli_wr, *srv_rd, *srv_wr;
+	struct event *tmo;
+	struct half c2s, s2c;        /* client to server, server to client */
+	struct sockaddr_storage cli_addr, frt_addr, srv_addr;
+	socklen_t cli_len;
+	int retries, redispatched;
+	uint32_t avoid;              /* server that failed, for redispatch */
+	/* times, ms on the monotonic clock */
+	int64_t t_accept, t_queue_start, t_connect_start, t_established;
+	int64_t cli_active, srv_active;    /* last I/O on each side (coarse clock) */
+	int64_t deadline_state;      /* queue, connect or turn-around deadline */
+	long tw, tc;                 /* %Tw %Tc, -1 unset */
+	struct timeval accept_date;
+	uint64_t bytes_in, bytes_out;
+	char term[3];                /* termination state, "--" when normal */
+};
+
+/* worker.c */
+int64_t wk_now_ms(void);         /* monotonic, ms (precise) */
+int64_t wk_coarse_ms(void);      /* monotonic, ms (coarse: for activity stamps) */
+uint32_t wk_now_sec(void);
+void wk_listeners_resume(struct worker *w);
+
+/* session.c */
+void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *ss, socklen_t len);
+void sess_close(struct session *s);
+void sess_set_term(struct session *s, char cause, char phase);
+void sess_arm_timer(struct session *s);
+void sess_queue_kick(struct wk_be *be);
+void sess_connect_failed(struct session *s, int timeout);
+
+/* worker.c: a session ended (resume paused listeners, finish a soft stop) */
+void wk_session_gone(struct worker *w);
+
+/* relay.c */
+void relay_start(struct session *s);
+void relay_stop(struct session *s);
+int64_t relay_deadline(const struct session *s);
+void relay_expired(struct session *s, int64_t now);
+
+/* pipes (relay.c) */
+void wk_pipes_release_all(struct worker *w);
+
+extern struct worker *wk_self;
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * A worker process: its loop, its listeners and accepting. Runs in each
+ * worker (and in the single process of -d). Touches in the segment: its
+ * own shard block, the GAUGE counters of the records it serves, the
+ * header's actconn, and its process slot's heartbeat.
+ *
+ * Accepting is bounded three ways, each daemon-wide through an atomic in
+ * the segment: global `maxconn` (header actconn), the frontend's and the
+ * listener's `maxconn` (their scur). A listener at a limit is paused (its
+ * event removed) and resumed when a session of this worker ends, or by a
+ * short timer, since the slot may be freed by another worker.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "weir/lb.h"
+#include "weir/log.h"
+#include "weir/shm.h"
+#include "weir/util.h"
+#include "weir/worker.h"
+#include "worker-int.h"
+
+struct worker *wk_self;
+
+#define WK_RESUME_MS 20      /* how soon a paused listener tries again */
+#define WK_MAXACCEPT 64      /* accepts per wake-up: fairness between listeners */
+
+int64_t wk_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t wk_coarse_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint32_t wk_now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+/* Takes one slot of a daemon-wide limit; 0 means unlimited. */
+static int take_slot(uint64_t *ctr, uint32_t limit)
+{
+	if (!limit) {
+		shm_gauge_add(ctr, 1);
+		return 0;
+	}
+	uint64_t cur = __atomic_load_n(ctr, __ATOMIC_RELAXED);
+	do {
+		if (cur >= limit)
+			return -1;
+	} while (!__atomic_compare_exchange_n(ctr, &cur, cur + 1, 1, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+static void pause_listener(struct wk_listener *wl)
+{
+	struct worker *w = wl->w;
+	if (!wl->paused) {
+		event_del(wl->ev);
+		wl->paused = 1;
+	}
+	if (!w->paused) {
+		w->paused = 1;
+		struct timeval tv = { 0, WK_RESUME_MS * 1000 };
+		evtimer_add(w->resume_timer, &tv);
+		shm_gauge_add(&shm_hdr(w->p->shm)->maxconn_reached, 1);
+	}
+}
+
+void wk_listeners_resume(struct worker *w)
+{
+	if (!w->paused || w->p->stopping)
+		return;
+	w->paused = 0;
+	for (int i = 0; i < w->nls; i++)
+		if (w->ls[i].paused) {
+			w->ls[i].paused = 0;
+			event_add(w->ls[i].ev, NULL);
+		}
+}
+
+static void resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	wk_listeners_resume(arg);
+}
+
+/* The three limits, taken in order and given back if a later one fails. */
+static int take_limits(struct wk_listener *wl)
+{
+	void *shm = wl->w->p->shm;
+	struct shm_fe *fe = shm_frontend(shm, wl->l->fe);
+	struct shm_li *li = shm_listener(shm, wl->l->li);
+	if (take_slot(&shm_hdr(shm)->actconn, wl->w->maxconn) < 0)
+		return -1;
+	if (take_slot(&fe->c.scur, fe->maxconn > 0 ? (uint32_t)fe->maxconn : 0) < 0)
+		goto fail_fe;
+	if (take_slot(&li->c.scur, li->maxconn > 0 ? (uint32_t)li->maxconn : 0) < 0)
+		goto fail_li;
+	return 0;
+fail_li:
+	shm_gauge_add(&fe->c.scur, -1);
+fail_fe:
+	shm_gauge_add(&shm_hdr(shm)->actconn, -1);
+	return -1;
+}
+
+static void accept_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct wk_listener *wl = arg;
+	(void)what;
+	for (int i = 0; i < WK_MAXACCEPT && !wl->w->p->stopping; i++) {
+		if (take_limits(wl) < 0) {
+			pause_listener(wl);
+			return;
+		}
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd < 0) {
+			int err = errno;
+			void *shm = wl->w->p->shm;
+			shm_gauge_add(&shm_listener(shm, wl->l->li)->c.scur, -1);
+			shm_gauge_add(&shm_frontend(shm, wl->l->fe)->c.scur, -1);
+			shm_gauge_add(&shm_hdr(shm)->actconn, -1);
+			if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM)
+				pause_listener(wl);
+			return;
+		}
+		sess_accept(wl, cfd, &ss, len);
+	}
+}
+
+static int setup_listeners(struct worker *w)
+{
+	struct weir_proc *p = w->p;
+	w->ls = xcalloc((size_t)p->nlisteners + 1, sizeof(*w->ls));
+	for (int i = 0; i < p->nlisteners; i++) {
+		const struct listener *l = &p->listeners[i];
+		struct wk_listener *wl = &w->ls[w->nls++];
+		wl->w = w;
+		wl->l = l;
+		wl->fd = l->nfds == 1 ? l->fds[0] : l->fds[p->worker];
+		wl->ev = event_new(p->base, wl->fd, EV_READ | EV_PERSIST, accept_cb, wl);
+		if (!wl->ev || event_add(wl->ev, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void setup_backends(struct worker *w)
+{
+	struct weir_proc *p = w->p;
+	w->nbes = (int)p->layout->nbe;
+	w->bes = xcalloc((size_t)w->nbes + 1, sizeof(*w->bes));
+	for (int i = 0; i < p->cfg->proxies.n; i++) {
+		int be = p->layout->be_of_px[i];
+		if (be < 0)
+			continue;
+		struct wk_be *b = &w->bes[be];
+		b->px = p->cfg->proxies.v[i];
+		b->be = (uint32_t)be;
+		lb_be_init(&b->lb, b->px, p->shm, (uint32_t)be);
+	}
+}
+
+static void beat_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	(void)fd, (void)what;
+	__atomic_store_n(&shm_proc(w->p->shm, w->p->slot)->heartbeat, (uint64_t)wk_now_ms(),
+			 __ATOMIC_RELAXED);
+}
+
+int worker_start(struct weir_proc *p)
+{
+	struct worker *w = xcalloc(1, sizeof(*w));
+	wk_self = w;
+	w->p = p;
+	w->bufsize = p->cfg->global.tune_bufsize > 0 ? (size_t)p->cfg->global.tune_bufsize : 16384;
+	w->scratch = xmalloc(w->bufsize);
+	w->maxconn = p->cfg->global.maxconn > 0 ? (uint32_t)p->cfg->global.maxconn : 0;
+	w->splice_ok = !p->cfg->global.nosplice;
+	w->maxpipes = p->cfg->global.maxpipes > 0 ? p->cfg->global.maxpipes : 64;
+	w->pipes = xcalloc((size_t)w->maxpipes * 2 + 2, sizeof(int));
+	w->resume_timer = evtimer_new(p->base, resume_cb, w);
+	setup_backends(w);
+	if (setup_listeners(w) < 0) {
+		log_say(LOG_LVL_ALERT, "worker %d: cannot watch its listeners: %s", p->worker,
+			strerror(errno));
+		return -1;
+	}
+	w->beat = event_new(p->base, -1, EV_PERSIST, beat_cb, w);
+	struct timeval tv = { 1, 0 };
+	event_add(w->beat, &tv);
+	beat_cb(-1, 0, w);
+	return 0;
+}
+
+/* Leaves the loop once the last session is gone (soft stop). */
+static void maybe_exit(struct worker *w)
+{
+	if (w->p->stopping && w->nsess == 0)
+		event_base_loopexit(w->p->base, NULL);
+}
+
+void worker_soft_stop(struct weir_proc *p)
+{
+	struct worker *w = wk_self;
+	p->stopping = 1;
+	if (!w)
+		return;
+	for (int i = 0; i < w->nls; i++) {
+		event_del(w->ls[i].ev);
+		/* This worker's copy only: the socket stays open in the master
+		 * and in the next generation's worker, so nothing is refused. */
+		if (w->ls[i].l->nfds > 1 || !p->all_in_one)
+			close(w->ls[i].fd);
+	}
+	w->nls = 0;
+	event_del(w->beat);
+	maybe_exit(w);
+}
+
+void worker_hard_stop(struct weir_proc *p)
+{
+	struct worker *w = wk_self;
+	p->stopping = 1;
+	if (!w) {
+		event_base_loopexit(p->base, NULL);
+		return;
+	}
+	while (w->sessions) {
+		sess_set_term(w->sessions, 'K', 0);
+		sess_close(w->sessions);
+	}
+	event_base_loopexit(p->base, NULL);
+}
+
+void wk_session_gone(struct worker *w)
+{
+	wk_listeners_resume(w);
+	maybe_exit(w);
+}

@@ -1,0 +1,56 @@
+/*
+ * The plain TCP (and UNIX stream) transport: recv/send on a non-blocking
+ * socket. Runs in the workers. MSG_NOSIGNAL instead of ignoring SIGPIPE
+ * process-wide, so a reset peer is an error return, never a signal.
+ */
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "weir/conn.h"
+
+static ssize_t raw_rcv(struct conn *c, void *buf, size_t len)
+{
+	ssize_t n = recv(c->fd, buf, len, 0);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return XPRT_AGAIN;
+	return XPRT_ERROR;
+}
+
+static ssize_t raw_snd(struct conn *c, const void *buf, size_t len)
+{
+	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return XPRT_AGAIN;
+	return XPRT_ERROR;
+}
+
+static void raw_shutw(struct conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+}
+
+static void raw_close(struct conn *c, int abort)
+{
+	if (c->fd < 0)
+		return;
+	if (abort) {
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	close(c->fd);
+	c->fd = -1;
+}
+
+const struct xprt_ops xprt_raw = {
+	.name = "raw",
+	.rcv = raw_rcv,
+	.snd = raw_snd,
+	.shutw = raw_shutw,
+	.close = raw_close,
+	.spliceable = 1,
+};
