@@ -123,6 +123,8 @@ static void close_foreign_fds(struct master *m, struct child *self)
 		if (m->kids[i].ctl >= 0 && &m->kids[i] != self)
 			close(m->kids[i].ctl);
 	close(m->sigfd);
+	if (m->mcli_fd >= 0)
+		close(m->mcli_fd);
 	if (self->role != SHM_ROLE_WORKER)
 		for (int i = 0; i < p->nlisteners; i++)
 			for (int w = 0; w < p->listeners[i].nfds; w++)

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <grp.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -334,9 +335,48 @@ static int bind_stats(struct master *m, struct inherited *inh)
 	return 0;
 }
 
+/* -S <addr>[,mode <octal>][,level ...]: a UNIX path or ip:port. */
+int master_cli_bind(struct master *m, struct inherited *inh)
+{
+	char addr[256], why[200];
+	m->mcli_fd = -1;
+	if (!m->o->master_cli)
+		return 0;
+	snprintf(addr, sizeof(addr), "%s", m->o->master_cli);
+	char *opts = strchr(addr, ',');
+	if (opts)
+		*opts++ = '\0';
+	struct bind_conf *b = arena_alloc(m->p.cfg->arena, sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->unix_mode = -1;
+	b->unix_uid = b->unix_gid = -1;
+	if (opts && strncmp(opts, "mode ", 5) == 0)
+		b->unix_mode = (int)strtol(opts + 5, NULL, 8);
+	if (cfg_parse_addr(m->p.cfg->arena, addr, CFG_ADDR_FOR_BIND, &b->addr, why, sizeof(why)) < 0) {
+		log_say(LOG_LVL_ALERT, "-S '%s' : %s", m->o->master_cli, why);
+		return -1;
+	}
+	char key[150];
+	addr_key(&b->addr, &b->addr.ss, 0, key, sizeof(key));
+	snprintf(m->mcli_key, sizeof(m->mcli_key), "mcli %s", key);
+	m->mcli_fd = inherited_take(inh, m->mcli_key);
+	if (m->mcli_fd >= 0)
+		return 0;
+	if (b->addr.kind == CFG_ADDR_INET)
+		m->mcli_fd = bind_inet(b, &b->addr.ss, b->addr.sslen, 0, 16);
+	else
+		m->mcli_fd = bind_unix(b, &b->addr, 16);
+	if (m->mcli_fd < 0) {
+		log_say(LOG_LVL_ALERT, "cannot bind the master CLI socket '%s': %s", addr,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int master_bind_all(struct master *m, struct inherited *inh)
 {
-	if (bind_listeners(m, inh) < 0 || bind_stats(m, inh) < 0)
+	if (bind_listeners(m, inh) < 0 || bind_stats(m, inh) < 0 || master_cli_bind(m, inh) < 0)
 		return -1;
 	/* what the new configuration no longer names is closed now */
 	for (int i = 0; inh && i < inh->n; i++)

@@ -62,6 +62,9 @@ struct master {
 	int reexeced;               /* this image came from a reload */
 	struct event *stop_timer;
 	struct event *hard_stop_ev; /* hard-stop-after for the old generation */
+	int mcli_fd;                /* -S socket, -1 none */
+	struct event *mcli_ev;
+	char mcli_key[160];
 };
 
 /* master.c */
@@ -91,6 +94,11 @@ void master_read_inheritance(struct master *m, struct inherited *inh, int *old_s
 /* Copies admin states, weights and check states from the old segment to
  * the new one by backend and server name. */
 void master_carry_states(struct master *m, int old_shm_fd);
+
+/* mcli.c: serves the master CLI socket (m->mcli_fd). 0 or -1. */
+int master_cli_start(struct master *m);
+/* listen.c: binds (or inherits) the -S socket. 0 or -1. */
+int master_cli_bind(struct master *m, struct inherited *inh);
 
 /* sdnotify.c: one datagram to $NOTIFY_SOCKET (nothing when unset). */
 void sd_notify_msg(const char *msg);

@@ -480,6 +480,10 @@ static void master_free(struct master *m)
 		event_free(m->hard_stop_ev);
 	if (m->sig_ev)
 		event_free(m->sig_ev);
+	if (m->mcli_ev)
+		event_free(m->mcli_ev);
+	if (m->mcli_fd >= 0)
+		close(m->mcli_fd);
 	master_close_listeners(m);
 	for (int i = 0; i < m->p.nlisteners; i++)
 		free(m->p.listeners[i].fds);
@@ -507,6 +511,8 @@ static int run(struct master *m)
 	if (watch_signals(m) < 0)
 		return 1;
 	init_kids(m);
+	if (master_cli_start(m) < 0)
+		return 1;
 	for (int i = 0; i < m->nkids; i++)
 		if (start_child(m, &m->kids[i]) < 0)
 			return 1;
@@ -526,6 +532,7 @@ int master_main(const struct cli_opts *o, char **argv)
 	m.p.worker = -1;
 	m.p.ctl_fd = -1;
 	m.sigfd = -1;
+	m.mcli_fd = -1;
 	const char *slash = strrchr(argv[0], '/');
 	m.p.progname = slash ? slash + 1 : argv[0];
 	ssize_t n = readlink("/proc/self/exe", m.exe, sizeof(m.exe) - 1);

@@ -58,6 +58,10 @@ static void export_fds(struct master *m, struct sbuf *out, int keep)
 		sbuf_printf(out, "%d %s\n", p->stats[i].fd, p->stats[i].key);
 		set_cloexec(p->stats[i].fd, !keep);
 	}
+	if (m->mcli_fd >= 0) {
+		sbuf_printf(out, "%d %s\n", m->mcli_fd, m->mcli_key);
+		set_cloexec(m->mcli_fd, !keep);
+	}
 }
 
 static void export_old(struct master *m, struct sbuf *out)

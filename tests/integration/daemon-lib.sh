@@ -1,0 +1,94 @@
+# Helpers for tests that run the real daemon (sourced after lib.sh): start
+# weir and weir's test backend on loopback, wait for them, stop them all on
+# exit. Every address is 127.0.0.1 or ::1.
+WEIR_BUILDDIR=${WEIR_BUILDDIR:-$(dirname "$WEIR_BIN")}
+TESTSRV=${TESTSRV:-$WEIR_BUILDDIR/tests/tools/weir-testsrv}
+TCPLOAD="python3 $WEIR_SRCDIR/tests/tools/tcpload.py"
+t_pids=""
+
+d_cleanup() {
+	local p
+	for p in $t_pids; do kill -TERM "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $t_pids; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$T_TMP"
+}
+
+d_setup() {
+	[ -x "$TESTSRV" ] || skip_all "no test backend at $TESTSRV"
+	command -v python3 >/dev/null || skip_all "python3 missing"
+	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/weir-test.XXXXXX")
+	chmod 755 "$T_TMP"
+	trap d_cleanup EXIT
+}
+
+# A free TCP port on 127.0.0.1 (the kernel picks it).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT [HOST] [SECONDS]: until something accepts there.
+wait_port() {
+	local port=$1 host=${2:-127.0.0.1} n=$(( ${3:-10} * 20 ))
+	while [ $n -gt 0 ]; do
+		python3 -c "import socket,sys; s=socket.create_connection(('$host',$port),0.2); s.close()" \
+			2>/dev/null && return 0
+		sleep 0.05; n=$((n - 1))
+	done
+	return 1
+}
+
+# start_testsrv NAME PORT [options...]: a backend on 127.0.0.1:PORT.
+start_testsrv() {
+	local name=$1 port=$2; shift 2
+	"$TESTSRV" --listen "127.0.0.1:$port" --name "$name" "$@" \
+		>>"$T_TMP/testsrv-$name.log" 2>&1 &
+	t_pids="$t_pids $!"
+	eval "SRV_PID_$name=$!"
+	wait_port "$port"
+}
+
+# start_weir CFG [flags...]: `weir -W -f CFG` in the background, until it
+# logs "Loading success." (sets WEIR_PID, log in $T_TMP/weir.log).
+start_weir() {
+	local cfg=$1; shift
+	: >"$T_TMP/weir.log"
+	"$WEIR_BIN" -W -f "$cfg" "$@" >>"$T_TMP/weir.log" 2>&1 &
+	WEIR_PID=$!
+	t_pids="$t_pids $WEIR_PID"
+	wait_log "Loading success." 15
+}
+
+# wait_log TEXT [SECONDS] [COUNT]: until weir.log has TEXT (COUNT times).
+wait_log() {
+	local text=$1 n=$(( ${2:-10} * 20 )) want=${3:-1}
+	while [ $n -gt 0 ]; do
+		[ "$(grep -cF -- "$text" "$T_TMP/weir.log")" -ge "$want" ] && return 0
+		sleep 0.05; n=$((n - 1))
+	done
+	return 1
+}
+
+stop_weir() {
+	kill -TERM "$WEIR_PID" 2>/dev/null
+	local n=100
+	while kill -0 "$WEIR_PID" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
+	! kill -0 "$WEIR_PID" 2>/dev/null
+}
+
+# The pids of weir's children of one role, from `ps`: master's direct children.
+weir_children() {
+	ps -o pid= --ppid "$WEIR_PID" | tr -d ' '
+}
+
+# json FIELD < json: a field of tcpload's output (dots for nesting).
+json() {
+	python3 -c "import json,sys; d=json.load(sys.stdin)
+for k in '$1'.split('.'): d=d.get(k, 0) if isinstance(d, dict) else 0
+print(d)"
+}
+
+# stats_cmd SOCKET COMMAND: one command on the stats socket.
+stats_cmd() {
+	echo "$2" | socat -t 5 stdio "unix-connect:$1"
+}
