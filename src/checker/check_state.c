@@ -195,6 +195,23 @@ static void check_state_change(struct chk *c, int up, unsigned st, const char *i
 		check_state_log_empty(c);
 }
 
+void check_state_resume(struct chk *c)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	STORE(r->check_health, (int32_t)c->rise);
+	if (LOAD(r->op_state) == SHM_OP_UP)
+		return;
+	uint64_t now_s = (uint64_t)time(NULL);
+	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	STORE(r->down_time, LOAD(r->down_time) + (now_s - LOAD(r->last_change)));
+	STORE(r->op_state, (uint32_t)SHM_OP_UP);
+	STORE(r->last_change, now_s);
+	check_state_recount(c->p->shm, c->be);
+	check_state_backend(b, was_avail, now_s);
+	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
+}
+
 void check_state_report(struct chk *c, unsigned st, const char *info)
 {
 	c->kind->stop(c);

@@ -63,6 +63,7 @@ struct chk {
 	struct event *io;                   /* the connection of a running check */
 	int fd;                             /* -1 when idle */
 	int running;
+	int in_maint;                       /* admin MAINT seen at the last run */
 	uint64_t start_ms;                  /* monotonic, when the running check began */
 };
 
@@ -91,6 +92,9 @@ void checker_schedule(struct chk *c);
  * prints as info: "..." (an errno text), NULL for none. */
 void check_state_report(struct chk *c, unsigned status, const char *info);
 
+/* A server leaves maintenance as HAProxy has it: UP at health rise, one
+ * failed check from DOWN, so its next check decides. */
+void check_state_resume(struct chk *c);
 /* HAProxy's health counter for one result, 0..rise+fall-1, UP from rise:
  * a failure steps down and falls to 0 below rise, a success steps up and
  * jumps to rise+fall-1 from rise. Returns 1 when the step counts as a

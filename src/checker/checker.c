@@ -106,7 +106,8 @@ void checker_schedule(struct chk *c)
 }
 
 /* A server in maintenance keeps its timer but is not probed: its state is
- * the operator's until it leaves maintenance, then checks resume. */
+ * the operator's until it leaves maintenance, then it restarts UP at health
+ * rise and this very run checks it. */
 static void checker_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct chk *c = arg;
@@ -114,8 +115,13 @@ static void checker_run(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (__atomic_load_n(&r->admin, __ATOMIC_RELAXED) & SHM_ADMIN_MAINT) {
+		c->in_maint = 1;
 		checker_schedule(c);
 		return;
+	}
+	if (c->in_maint) {
+		c->in_maint = 0;
+		check_state_resume(c);
 	}
 	c->running = 1;
 	c->start_ms = checker_now_ms();

@@ -215,6 +215,11 @@ static int t_is_up(void *arg)
 	return __atomic_load_n(&((struct shm_srv *)arg)->op_state, __ATOMIC_RELAXED) == SHM_OP_UP;
 }
 
+static int t_down_twice(void *arg)
+{
+	return __atomic_load_n(&((struct shm_srv *)arg)->c.chkdown, __ATOMIC_RELAXED) == 2;
+}
+
 static int t_full_health(void *arg)
 {
 	struct shm_srv *r = arg;
@@ -456,6 +461,15 @@ START_TEST(test_disabled_and_maint)
 	/* out of maintenance, checks resume */
 	__atomic_store_n(&m->admin, 0, __ATOMIC_RELAXED);
 	ck_assert_int_ge(t_run(&e, t_is_down, m, 500), 0);
+	ck_assert_uint_eq(m->c.chkdown, 1);
+	/* a DOWN server put in maintenance and back restarts UP at health
+	 * rise (HAProxy's rule), so its next failure is a new UP->DOWN */
+	__atomic_store_n(&m->admin, SHM_ADMIN_FMAINT, __ATOMIC_RELAXED);
+	t_run(&e, NULL, NULL, 250);
+	__atomic_store_n(&m->admin, 0, __ATOMIC_RELAXED);
+	ck_assert_int_ge(t_run(&e, t_down_twice, m, 500), 0);
+	ck_assert_uint_eq(m->op_state, SHM_OP_DOWN);
+	ck_assert_uint_eq(m->c.chkfail, 2);
 	t_down(&e);
 }
 END_TEST
