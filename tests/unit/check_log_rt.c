@@ -1,0 +1,541 @@
+/*
+ * The runtime log (src/log/log.c, src/log/logfmt_build.c). Promises
+ * checked: a session's `option tcplog` line is byte for byte HAProxy's;
+ * IPv6 clients, <NOSRV>, a redispatch '+', the +Q, +E, +X and +M flags, a
+ * JSON log-format and the HTTP variables print as HAProxy prints them;
+ * lines reach a UNIX datagram receiver and a UDP receiver on 127.0.0.1 with
+ * HAProxy's rfc3164, rfc5424, local, raw, short, priority, timed and iso
+ * headers, cut to the target's `len`; `level` filters and `minlevel` caps;
+ * `sample` keeps its share; a receiver that never reads makes lines drop
+ * and be counted while sending never blocks; log_say() prints HAProxy's
+ * "[WARNING]  (pid) : msg" shape. Everything runs on loopback and in a
+ * temporary directory. TZ is UTC so local dates are known.
+ */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "testutil.h"
+#include "weir/log.h"
+#include "weir/logfmt.h"
+
+/* 02/Dec/2026:05:06:21.123 UTC */
+#define T_ACCEPT 1796187981
+#define T_MS 123
+
+static char tmpdir[64];
+static struct cfg *loaded[8];   /* freed by teardown */
+static int nloaded;
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/weir-logrt-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	log_deinit();
+	while (nloaded)
+		cfg_free(loaded[--nloaded]);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static struct cfg *load(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static struct cfg *load(const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ck_assert_int_lt(nloaded, (int)ARRAY_SIZE(loaded));
+	return loaded[nloaded++] = t_load_ok(text);
+}
+
+static const struct proxy_conf *px_find(const struct cfg *cfg, const char *name)
+{
+	const struct proxy_conf *px;
+	VEC_EACH(&cfg->proxies, const struct proxy_conf *, px)
+		if (strcmp(px->name, name) == 0)
+			return px;
+	ck_abort_msg("no proxy %s", name);
+	return NULL;
+}
+
+static void set_in4(struct sockaddr_storage *ss, const char *ip, int port)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	memset(ss, 0, sizeof(*ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, ip, &in->sin_addr);
+}
+
+static void set_in6(struct sockaddr_storage *ss, const char *ip, int port)
+{
+	struct sockaddr_in6 *in = (struct sockaddr_in6 *)ss;
+	memset(ss, 0, sizeof(*ss));
+	in->sin6_family = AF_INET6;
+	in->sin6_port = htons((uint16_t)port);
+	inet_pton(AF_INET6, ip, &in->sin6_addr);
+}
+
+/* The session of the brief's tcplog example. */
+static void sess_init(struct log_sess *s)
+{
+	memset(s, 0, sizeof(*s));
+	set_in4(&s->cli, "127.0.0.1", 41234);
+	set_in4(&s->frt, "127.0.0.1", 8000);
+	set_in4(&s->srv, "127.0.0.1", 9000);
+	s->fe_name = "fe";
+	s->be_name = "be";
+	s->srv_name = "s1";
+	s->accept_date = (struct timeval){ T_ACCEPT, T_MS * 1000 };
+	s->request_date = s->accept_date;
+	s->t_handshake = 0;
+	s->t_idle = -1;
+	s->t_request = -1;
+	s->t_queue = 0;
+	s->t_connect = 1;
+	s->t_response = -1;
+	s->t_active = -1;
+	s->t_total = 5007;
+	s->bytes_out = 212;
+	s->bytes_in = 80;
+	memcpy(s->term, "--", 3);
+	s->actconn = 1;
+	s->feconn = 1;
+	s->status = -1;
+}
+
+/* Builds px's line for s, failing the test when the build fails. */
+static const char *build(const struct proxy_conf *px, const struct log_sess *s)
+{
+	static char line[2048];
+	ck_assert_ptr_nonnull(px->log_format_c);
+	int n = logfmt_build(px->log_format_c, s, line, sizeof(line));
+	ck_assert_int_ge(n, 0);
+	ck_assert_uint_eq(strlen(line), (size_t)n);
+	return line;
+}
+
+/* A one-format HTTP frontend. */
+static const struct proxy_conf *http_fe(const char *fmt)
+{
+	struct cfg *cfg = load("defaults\n  mode http\n"
+			       "frontend fe\n  bind 127.0.0.1:8000\n  log-format \"%s\"\n"
+			       "  log stdout local0\n  default_backend be\n"
+			       "backend be\n  server s1 127.0.0.1:9000\n", fmt);
+	return px_find(cfg, "fe");
+}
+
+static int unix_rx(const char *name, char *path, size_t cap, int rcvbuf)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(path, cap, "%s/%s", tmpdir, name);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	if (rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+static int udp_rx(int *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(struct sockaddr_in);
+	set_in4(&ss, "127.0.0.1", 0);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&ss, len), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
+	*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+/* One datagram within a second, NUL terminated; -1 when none came. */
+static int rx(int fd, char *buf, size_t cap)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, 1000) != 1)
+		return -1;
+	ssize_t n = recv(fd, buf, cap - 1, 0);
+	ck_assert_int_ge(n, 0);
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* Nothing waiting (UNIX datagrams arrive within the send call). */
+static void rx_none(int fd)
+{
+	char buf[64];
+	ck_assert_int_lt(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), 0);
+	ck_assert_int_eq(errno, EAGAIN);
+}
+
+static void match(const char *re, const char *s)
+{
+	regex_t r;
+	ck_assert_int_eq(regcomp(&r, re, REG_EXTENDED | REG_NOSUB), 0);
+	int rc = regexec(&r, s, 0, NULL, 0);
+	regfree(&r);
+	ck_assert_msg(rc == 0, "'%s' does not match /%s/", s, re);
+}
+
+#define RE_3164 "[A-Z][a-z]{2} [ 1-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} "
+#define RE_ISO "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}\\+00:00 "
+
+/* ------------------------------------------------------------ line building */
+
+START_TEST(tcplog_exact)
+{
+	struct cfg *cfg = load("frontend fe\n  mode tcp\n  bind 127.0.0.1:8000\n  option tcplog\n"
+			       "  log stdout local0\n  default_backend be\n"
+			       "backend be\n  mode tcp\n  server s1 127.0.0.1:9000\n");
+	const struct proxy_conf *px = px_find(cfg, "fe");
+	struct log_sess s;
+	sess_init(&s);
+	ck_assert_ptr_eq(px->log_format, logfmt_tcplog);
+	ck_assert_str_eq(build(px, &s),
+			 "127.0.0.1:41234 [02/Dec/2026:05:06:21.123] fe be/s1 0/1/5007 212 -- 1/1/0/0/0 0/0");
+}
+END_TEST
+
+START_TEST(tcplog_ipv6_nosrv_redispatch)
+{
+	struct cfg *cfg = load("frontend fe\n  mode tcp\n  bind 127.0.0.1:8000\n  option tcplog\n"
+			       "  log stdout local0\n  default_backend be\n"
+			       "backend be\n  mode tcp\n  server s1 127.0.0.1:9000\n");
+	const struct proxy_conf *px = px_find(cfg, "fe");
+	struct log_sess s;
+	sess_init(&s);
+	set_in6(&s.cli, "::1", 41234);
+	s.srv_name = NULL;
+	s.t_connect = -1;
+	s.retries = 3;
+	s.redispatched = 1;
+	s.fe_ssl = 1;
+	memcpy(s.term, "SC", 3);
+	ck_assert_str_eq(build(px, &s),
+			 "::1:41234 [02/Dec/2026:05:06:21.123] fe~ be/<NOSRV> 0/-1/5007 212 SC 1/1/0/0/+3 0/0");
+	/* no backend chosen: HAProxy names the frontend there */
+	s.be_name = NULL;
+	ck_assert_ptr_nonnull(strstr(build(px, &s), " fe~ fe/<NOSRV> "));
+}
+END_TEST
+
+START_TEST(flags_quote_escape_hex)
+{
+	struct log_sess s;
+	sess_init(&s);
+	s.method = "GET";
+	s.uri = "/a\"b]?x=1";
+	s.version = "HTTP/1.1";
+	const struct proxy_conf *px = http_fe("%{+Q}ci %{+Q}f %{+Q}r %{+Q}ID %ID %{+E}HU %{+X}ci:%{+X}cp "
+					      "%{+Q}cp %{+X}Ts %{+Q}ft %{+Q}tsc");
+	ck_assert_str_eq(build(px, &s),
+			 "\"127.0.0.1\" \"fe\" \"GET /a\"b]?x=1 HTTP/1.1\" \"\" - /a\\\"b\\]?x=1 "
+			 "7F000001:A112 41234 6B0FA74D \"fe\" \"----\"");
+}
+END_TEST
+
+START_TEST(mandatory_field)
+{
+	struct log_sess s;
+	char line[256];
+	sess_init(&s);
+	const struct proxy_conf *px = http_fe("%{+M}ID %ci");
+	ck_assert_int_eq(logfmt_build(px->log_format_c, &s, line, sizeof(line)), -1);
+	s.unique_id = "7F000001:A112_1";
+	ck_assert_str_eq(build(px, &s), "7F000001:A112_1 127.0.0.1");
+}
+END_TEST
+
+START_TEST(json_format)
+{
+	struct cfg *cfg = load("defaults\n  mode http\n"
+			       "frontend fe\n  bind 127.0.0.1:8000\n"
+			       "  log-format '{\"client\":\"%%ci\",\"port\":%%cp,\"be\":\"%%b\",\"srv\":\"%%s\","
+			       "\"status\":%%ST,\"bytes\":%%B,\"date\":\"%%t\",\"ts\":%%Ts,\"tt\":%%Tt}'\n"
+			       "  log stdout local0\n  default_backend be\n"
+			       "backend be\n  server s1 127.0.0.1:9000\n");
+	struct log_sess s;
+	sess_init(&s);
+	s.status = 200;
+	ck_assert_str_eq(build(px_find(cfg, "fe"), &s),
+			 "{\"client\":\"127.0.0.1\",\"port\":41234,\"be\":\"be\",\"srv\":\"s1\",\"status\":200,"
+			 "\"bytes\":212,\"date\":\"02/Dec/2026:05:06:21.123\",\"ts\":1796187981,\"tt\":5007}");
+}
+END_TEST
+
+START_TEST(httplog_and_http_vars)
+{
+	struct cfg *cfg = load("defaults\n  mode http\n"
+			       "frontend fe\n  bind 127.0.0.1:8000\n  option httplog\n"
+			       "  log stdout local0\n  default_backend be\n"
+			       "backend be\n  server s1 127.0.0.1:9000\n");
+	struct log_sess s;
+	sess_init(&s);
+	s.method = "GET";
+	s.uri = "/index.html";
+	s.version = "HTTP/1.1";
+	s.t_request = 10;
+	s.t_response = 69;
+	s.t_active = 109;
+	s.status = 200;
+	memcpy(s.term, "----", 5);
+	s.req_captures = "1wt.eu";
+	s.res_captures = "";
+	ck_assert_str_eq(build(px_find(cfg, "fe"), &s),
+			 "127.0.0.1:41234 [02/Dec/2026:05:06:21.123] fe be/s1 10/0/1/69/109 200 212 - - ---- "
+			 "1/1/0/0/0 0/0 {1wt.eu} {} \"GET /index.html HTTP/1.1\"");
+	s.uri = "http://h.example/p/q?x=1";
+	const struct proxy_conf *px = http_fe("%HM|%HU|%HP|%HPO|%HQ|%HV|%T|%Tl|%trg|%ms|%Tq|%Tu|%Td|%hrl");
+	s.req_captures = "a||b";
+	ck_assert_str_eq(build(px, &s),
+			 "GET|http://h.example/p/q?x=1|http://h.example/p/q|/p/q|?x=1|HTTP/1.1|"
+			 "02/Dec/2026:05:06:21 +0000|02/Dec/2026:05:06:21 +0000|02/Dec/2026:05:06:21 +0000|"
+			 "123|10|5007|4927|a - b");
+	s.method = NULL;
+	ck_assert_str_eq(build(http_fe("%{+Q}r"), &s), "\"<BADREQ>\"");
+}
+END_TEST
+
+START_TEST(build_truncates_and_samples_dash)
+{
+	struct log_sess s;
+	char line[8];
+	sess_init(&s);
+	const struct proxy_conf *px = http_fe("%ci %[src]");
+	ck_assert_int_eq(logfmt_build(px->log_format_c, &s, line, sizeof(line)), 7);
+	ck_assert_str_eq(line, "127.0.0");
+	ck_assert_str_eq(build(px, &s), "127.0.0.1 -");
+	set_in4(&s.cli, "0.0.0.0", 0);
+	s.cli.ss_family = AF_UNIX;
+	ck_assert_str_eq(build(http_fe("%ci:%cp"), &s), "unix:-");
+}
+END_TEST
+
+/* ------------------------------------------------------------ sending */
+
+START_TEST(headers_on_unix)
+{
+	char p1[128], p2[128], p3[128], p4[128], p5[128], buf[2048], re[512];
+	int f1 = unix_rx("3164", p1, sizeof(p1), 0), f2 = unix_rx("5424", p2, sizeof(p2), 0);
+	int f3 = unix_rx("raw", p3, sizeof(p3), 0), f4 = unix_rx("short", p4, sizeof(p4), 0);
+	int f5 = unix_rx("local", p5, sizeof(p5), 0);
+	struct cfg *cfg = load("global\n  log-send-hostname myhost\n"
+			       "  log %s local0\n  log %s format rfc5424 local0\n"
+			       "  log %s format raw local0\n  log %s format short local0\n"
+			       "  log %s format local local0\n", p1, p2, p3, p4, p5);
+	int pid = (int)getpid();
+	log_init(cfg, "weir");
+	log_global(LOG_LVL_INFO, "hello %s", "world");
+	ck_assert_int_gt(rx(f1, buf, sizeof(buf)), 0);
+	snprintf(re, sizeof(re), "^<134>" RE_3164 "myhost weir\\[%d\\]: hello world\n$", pid);
+	match(re, buf);
+	ck_assert_int_gt(rx(f2, buf, sizeof(buf)), 0);
+	snprintf(re, sizeof(re), "^<134>1 " RE_ISO "myhost weir %d - - hello world\n$", pid);
+	match(re, buf);
+	ck_assert_int_gt(rx(f3, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "hello world\n");
+	ck_assert_int_gt(rx(f4, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<6>hello world\n");
+	ck_assert_int_gt(rx(f5, buf, sizeof(buf)), 0);
+	snprintf(re, sizeof(re), "^<134>" RE_3164 "weir\\[%d\\]: hello world\n$", pid);
+	match(re, buf);
+	ck_assert_uint_eq(log_dropped(), 0);
+}
+END_TEST
+
+START_TEST(headers_priority_timed_iso)
+{
+	char p1[128], p2[128], p3[128], buf[2048];
+	int f1 = unix_rx("prio", p1, sizeof(p1), 0), f2 = unix_rx("timed", p2, sizeof(p2), 0);
+	int f3 = unix_rx("iso", p3, sizeof(p3), 0);
+	struct cfg *cfg = load("global\n  log %s format priority local7\n"
+			       "  log %s format timed local7\n  log %s format iso local7\n"
+			       "  log-tag mytag\n", p1, p2, p3);
+	log_init(cfg, "weir");
+	log_global(LOG_LVL_ERR, "x");
+	ck_assert_int_gt(rx(f1, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<187>x\n");
+	ck_assert_int_gt(rx(f2, buf, sizeof(buf)), 0);
+	match("^<3>" RE_ISO "x\n$", buf);
+	ck_assert_int_gt(rx(f3, buf, sizeof(buf)), 0);
+	match("^" RE_ISO "x\n$", buf);
+}
+END_TEST
+
+START_TEST(udp_proxy_tag_len_global)
+{
+	char buf[2048], re[256], long_msg[300];
+	int port, fd = udp_rx(&port);
+	struct cfg *cfg = load("global\n  log 127.0.0.1:%d format raw local0\n"
+			       "frontend fe\n  bind 127.0.0.1:8000\n  log-tag fetag\n  log global\n"
+			       "  log 127.0.0.1:%d len 100 local1\n  default_backend be\n"
+			       "backend be\n  server s1 127.0.0.1:9000\n", port, port);
+	const struct proxy_conf *px = px_find(cfg, "fe");
+	log_init(cfg, "weir");
+	memset(long_msg, 'a', sizeof(long_msg) - 1);
+	long_msg[sizeof(long_msg) - 1] = '\0';
+	log_proxy(px, LOG_LVL_NOTICE, "%s", long_msg);
+	/* `log global` first: raw, the whole message */
+	ck_assert_int_eq(rx(fd, buf, sizeof(buf)), 300);
+	ck_assert_int_eq(buf[299], '\n');
+	/* then the proxy's own target: its tag, cut to 100 bytes with the LF */
+	ck_assert_int_eq(rx(fd, buf, sizeof(buf)), 100);
+	snprintf(re, sizeof(re), "^<141>" RE_3164 "fetag\\[%d\\]: a+\n$", (int)getpid());
+	match(re, buf);
+	close(fd);
+}
+END_TEST
+
+START_TEST(level_filter_and_minlevel)
+{
+	char p1[128], p2[128], buf[256];
+	int f1 = unix_rx("notice", p1, sizeof(p1), 0), f2 = unix_rx("min", p2, sizeof(p2), 0);
+	struct cfg *cfg = load("global\n  log %s format priority local0 notice\n"
+			       "  log %s format priority local0 debug err\n", p1, p2);
+	log_init(cfg, "weir");
+	log_global(LOG_LVL_INFO, "info");
+	rx_none(f1);
+	ck_assert_int_gt(rx(f2, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<134>info\n");
+	log_global(LOG_LVL_WARNING, "warn");
+	ck_assert_int_gt(rx(f1, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<132>warn\n");
+	ck_assert_int_gt(rx(f2, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<132>warn\n");
+	/* minlevel err: an emerg line goes out as err, it is not filtered */
+	log_global(LOG_LVL_EMERG, "emerg");
+	ck_assert_int_gt(rx(f1, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<128>emerg\n");
+	ck_assert_int_gt(rx(f2, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "<131>emerg\n");
+}
+END_TEST
+
+START_TEST(sample_ranges)
+{
+	char p[128], buf[256];
+	int fd = unix_rx("sample", p, sizeof(p), 0), got = 0;
+	struct cfg *cfg = load("global\n  log %s format raw sample 1,3:4 local0\n", p);
+	log_init(cfg, "weir");
+	for (int i = 1; i <= 8; i++)
+		log_global(LOG_LVL_INFO, "%d", i);
+	while (recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT) > 0)
+		got++;
+	ck_assert_int_eq(got, 4);
+}
+END_TEST
+
+START_TEST(full_socket_drops_never_blocks)
+{
+	char p[128], buf[2048];
+	int fd = unix_rx("full", p, sizeof(p), 1024), got = 0;
+	struct cfg *cfg = load("global\n  log %s local0\n", p);
+	struct timeval t0, t1;
+	log_init(cfg, "weir");
+	gettimeofday(&t0, NULL);
+	for (int i = 0; i < 5000; i++)
+		log_global(LOG_LVL_INFO, "line %d of a receiver that never reads", i);
+	gettimeofday(&t1, NULL);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
+	ck_assert_msg(ms < 2000, "5000 lines took %ld ms", ms);
+	ck_assert_uint_gt(log_dropped(), 0);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		got++;
+	ck_assert_uint_eq(log_dropped() + (uint64_t)got, 5000);
+}
+END_TEST
+
+START_TEST(missing_unix_path)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/absent", tmpdir);
+	struct cfg *cfg = load("global\n  log %s local0\n", path);
+	log_init(cfg, "weir");   /* warns once on stderr, goes on */
+	log_global(LOG_LVL_INFO, "lost");
+	log_global(LOG_LVL_INFO, "lost");
+	ck_assert_uint_eq(log_dropped(), 2);
+}
+END_TEST
+
+/* Runs log_say with stderr on a pipe and returns what it wrote. */
+static const char *say(int level, const char *msg)
+{
+	static char buf[512];
+	int p[2], saved = dup(2);
+	ck_assert_int_eq(pipe(p), 0);
+	dup2(p[1], 2);
+	log_say(level, "%s", msg);
+	dup2(saved, 2);
+	close(saved);
+	close(p[1]);
+	ssize_t n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	return buf;
+}
+
+START_TEST(say_shape)
+{
+	char want[128];
+	int pid = (int)getpid();
+	snprintf(want, sizeof(want), "[WARNING]  (%d) : disk full\n", pid);
+	ck_assert_str_eq(say(LOG_LVL_WARNING, "disk full"), want);
+	snprintf(want, sizeof(want), "[ALERT]    (%d) : cannot bind\n", pid);
+	ck_assert_str_eq(say(LOG_LVL_ALERT, "cannot bind"), want);
+	snprintf(want, sizeof(want), "[NOTICE]   (%d) : new worker\n", pid);
+	ck_assert_str_eq(say(LOG_LVL_NOTICE, "new worker\n"), want);
+}
+END_TEST
+
+static Suite *log_rt_suite(void)
+{
+	Suite *s = suite_create("log_rt");
+	TCase *tc = tcase_create("log_rt");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, tcplog_exact);
+	tcase_add_test(tc, tcplog_ipv6_nosrv_redispatch);
+	tcase_add_test(tc, flags_quote_escape_hex);
+	tcase_add_test(tc, mandatory_field);
+	tcase_add_test(tc, json_format);
+	tcase_add_test(tc, httplog_and_http_vars);
+	tcase_add_test(tc, build_truncates_and_samples_dash);
+	tcase_add_test(tc, headers_on_unix);
+	tcase_add_test(tc, headers_priority_timed_iso);
+	tcase_add_test(tc, udp_proxy_tag_len_global);
+	tcase_add_test(tc, level_filter_and_minlevel);
+	tcase_add_test(tc, sample_ranges);
+	tcase_add_test(tc, full_socket_drops_never_blocks);
+	tcase_add_test(tc, missing_unix_path);
+	tcase_add_test(tc, say_shape);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(log_rt_suite)
