@@ -26,6 +26,7 @@
 #include "check_main.h"
 #include "testutil.h"
 #include "weir/checker.h"
+#include "weir/log.h"
 #include "weir/shm.h"
 #include "weir/util.h"
 #include "../../src/checker/checker-int.h"
@@ -700,6 +701,66 @@ START_TEST(test_logs)
 }
 END_TEST
 
+/* The backend's own log targets get the lines at HAProxy's levels: DOWN
+ * alert (<129> in local0), UP notice (<133>), the empty backend emerg
+ * (<128>, unquoted name). */
+static int t_udp(int *port)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	*port = t_port_of(fd);
+	return fd;
+}
+
+/* Every datagram received so far, one per line. */
+static void t_drain(int fd, char *all, size_t cap)
+{
+	char buf[2048];
+	ssize_t n;
+	all[0] = '\0';
+	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		strncat(all, buf, cap - strlen(all) - 2);
+		strcat(all, "\n");
+	}
+}
+
+START_TEST(test_syslog_targets)
+{
+	int lport, ufd = t_udp(&lport);
+	t_base = event_base_new();
+	struct t_lsn l;
+	t_listen(&l, t_base, AF_INET, 0);
+	char cfg[512];
+	snprintf(cfg, sizeof(cfg), T_DEFAULTS "backend be\n  log 127.0.0.1:%d local0\n"
+		 "  server s1 127.0.0.1:%d check inter 100 rise 1 fall 1\n", lport, l.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	log_init(e.cfg, "weir");
+	struct shm_srv *r = t_srv(&e, 0);
+	ck_assert_int_ge(t_run(&e, t_checked, r, 500), 0);
+	int port = l.port;
+	t_unlisten(&l);
+	ck_assert_int_ge(t_run(&e, t_is_down, r, 500), 0);
+	t_listen(&l, e.base, AF_INET, port);
+	ck_assert_int_ge(t_run(&e, t_is_up, r, 500), 0);
+	t_run(&e, NULL, NULL, 20);
+	char all[8192];
+	t_drain(ufd, all, sizeof(all));
+	ck_assert_msg(strstr(all, "<129>") && strstr(all, "Server be/s1 is DOWN, reason: Layer4 "
+		      "connection problem, info: \"Connection refused\""), "%s", all);
+	ck_assert_msg(strstr(all, "<128>") && strstr(all, "backend be has no server available!"),
+		      "%s", all);
+	ck_assert_msg(strstr(all, "<133>") && strstr(all, "Server be/s1 is UP, reason: Layer4 check "
+		      "passed"), "%s", all);
+	log_deinit();
+	close(ufd);
+	t_unlisten(&l);
+	t_down(&e);
+}
+END_TEST
+
 static Suite *checker_suite(void)
 {
 	Suite *s = suite_create("checker");
@@ -720,6 +781,7 @@ static Suite *checker_suite(void)
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_first_checks_spread);
 	tcase_add_test(tc, test_logs);
+	tcase_add_test(tc, test_syslog_targets);
 	suite_add_tcase(s, tc);
 	return s;
 }
