@@ -14,6 +14,9 @@
 /* Schedules the checks of every server with `check` on p->base. 0, or -1
  * with a message on stderr. */
 int checker_start(struct weir_proc *p);
+/* Cancels every check and frees the checker's state (before a reload's new
+ * generation, and in tests). Calling it when nothing runs is harmless. */
+void checker_stop(void);
 
 /* The check_status codes stored in struct shm_srv, and their names as
  * `show stat` prints them (L4OK, L4TOUT, L4CON, ...). */

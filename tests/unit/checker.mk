@@ -1,1 +1,6 @@
 # unit tests (checker)
+check_PROGRAMS += tests/unit/check_checker
+TESTS += tests/unit/check_checker
+tests_unit_check_checker_SOURCES = tests/unit/check_checker.c tests/unit/testutil.c tests/unit/testutil.h
+tests_unit_check_checker_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_checker_LDADD = $(UNIT_LIBS)

@@ -1,0 +1,235 @@
+/*
+ * The servers' operational state: HAProxy's health counter, the result
+ * and state fields of the segment, the backends' usable-server counts, and
+ * the state-change logs in HAProxy's words.
+ *
+ * Runs in the checker process, the only writer of op_state, check_*,
+ * last_change, down_time and the chkfail/chkdown counters of a server, and
+ * of srv_act, srv_bck, last_change, down_time and chkdown of a backend.
+ * Workers read those without locks: every field of a change is stored
+ * first, then the backend's lb_gen is incremented with release ordering,
+ * so a worker that reads lb_gen (acquire) and sees it move also sees the
+ * whole new state.
+ *
+ * Semantics are HAProxy's (configuration manual: rise, fall; management
+ * guide: chkfail, chkdown):
+ *  - health runs 0..rise+fall-1; a server is UP from rise. A failure steps
+ *    down, and below rise falls to 0 (DOWN); a success steps up, and from
+ *    rise jumps to rise+fall-1. So a fully UP server goes DOWN after
+ *    `fall` consecutive failures and a DOWN one comes UP after `rise`
+ *    successes. Servers start UP at health rise (the segment's choice, as
+ *    HAProxy 2.6): one failed first check marks a dead server DOWN.
+ *  - chkfail counts failed checks while the health was above 0 (HAProxy:
+ *    "only counts checks failed when the server is up"), chkdown the
+ *    server's UP->DOWN transitions; a backend's chkdown counts the times
+ *    the whole backend went without a usable server.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "weir/checker.h"
+#include "weir/log.h"
+#include "weir/shm.h"
+#include "weir/util.h"
+#include "checker-int.h"
+
+#define STORE(field, val) __atomic_store_n(&(field), (val), __ATOMIC_RELAXED)
+#define LOAD(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+int check_state_step(int32_t *health, int rise, int fall, int passed)
+{
+	int32_t h = *health, top = rise + fall - 1;
+	if (!passed) {
+		if (h <= 0)
+			return 0;
+		h--;
+		*health = h < rise ? 0 : h;
+		return 1;
+	}
+	if (h < top) {
+		h++;
+		*health = h >= rise ? top : h;
+	}
+	return 0;
+}
+
+static int check_state_passed(unsigned st)
+{
+	return st == CHK_ST_L4OK || st == CHK_ST_L6OK || st == CHK_ST_L7OK || st == CHK_ST_L7OKC;
+}
+
+int check_state_recount(void *shm, uint32_t be)
+{
+	struct shm_be *b = shm_backend(shm, be);
+	uint32_t act = 0, bck = 0;
+	for (uint32_t i = b->srv_first; i < b->srv_first + b->srv_count; i++) {
+		struct shm_srv *r = shm_server(shm, i);
+		if (LOAD(r->op_state) != SHM_OP_UP || (LOAD(r->admin) & SHM_ADMIN_MAINT))
+			continue;
+		if (r->flags & SHM_SRV_BACKUP)
+			bck++;
+		else
+			act++;
+	}
+	if (act == LOAD(b->srv_act) && bck == LOAD(b->srv_bck))
+		return 0;
+	STORE(b->srv_act, act);
+	STORE(b->srv_bck, bck);
+	return 1;
+}
+
+void check_state_sweep(void *shm, uint32_t nbe)
+{
+	for (uint32_t be = 0; be < nbe; be++)
+		if (check_state_recount(shm, be))
+			__atomic_add_fetch(&shm_backend(shm, be)->lb_gen, 1, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------------ logs */
+
+/* ", reason: ..., info: "...", check duration: Nms", HAProxy's order. */
+static void check_state_status(struct sbuf *m, unsigned st, int code, const char *info,
+			       uint32_t dur)
+{
+	sbuf_printf(m, ", reason: %s", check_status_desc(st));
+	if (code >= 0)
+		sbuf_printf(m, ", code: %d", code);
+	if (info && *info)
+		sbuf_printf(m, ", info: \"%s\"", info);
+	sbuf_printf(m, ", check duration: %ums", dur);
+}
+
+static void check_state_emit(const struct chk *c, int syslog_level, int say_level,
+			     const struct sbuf *m)
+{
+	log_proxy(c->px, syslog_level, "%s", sbuf_str(m));
+	log_say(say_level, "%s", sbuf_str(m));
+}
+
+/* `option log-health-checks`: every check that moved the health or
+ * changed the status, with the health as HAProxy shows it ("2/3 UP":
+ * failures left before DOWN, or successes so far towards UP). */
+static void check_state_log_check(const struct chk *c, unsigned st, const char *info,
+				  uint32_t dur, int32_t health)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct sbuf m = { 0 };
+	int up = health >= c->rise;
+	int drain = LOAD(r->weight_user) == 0 || (LOAD(r->admin) & SHM_ADMIN_DRAIN);
+	sbuf_printf(&m, "Health check for %sserver %s/%s %s", c->conf->backup ? "backup " : "",
+		    c->px->name, c->conf->name, check_state_passed(st) ? "succeeded" : "failed");
+	check_state_status(&m, st, -1, info, dur);
+	sbuf_printf(&m, ", status: %d/%d %s.", up ? health - c->rise + 1 : health,
+		    up ? c->fall : c->rise, up ? (drain ? "DRAIN" : "UP") : "DOWN");
+	check_state_emit(c, LOG_LVL_NOTICE, LOG_LVL_WARNING, &m);
+	sbuf_free(&m);
+}
+
+static void check_state_log_change(const struct chk *c, int up, unsigned st, const char *info,
+				   uint32_t dur)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	uint32_t act = LOAD(b->srv_act), bck = LOAD(b->srv_bck);
+	const char *on_backup = bck && !act ? " Running on backup." : "";
+	struct sbuf m = { 0 };
+	sbuf_printf(&m, "%sServer %s/%s is %s", c->conf->backup ? "Backup " : "", c->px->name,
+		    c->conf->name, up ? "UP" : "DOWN");
+	check_state_status(&m, st, -1, info, dur);
+	/* Nothing is requeued yet: the queue subsystem will redispatch. */
+	if (up)
+		sbuf_printf(&m, ". %u active and %u backup servers online.%s 0 sessions requeued, "
+			    "%llu total in queue.", act, bck, on_backup,
+			    (unsigned long long)LOAD(b->c.qcur));
+	else
+		sbuf_printf(&m, ". %u active and %u backup servers left.%s %llu sessions active, "
+			    "0 requeued, %llu remaining in queue.", act, bck, on_backup,
+			    (unsigned long long)LOAD(r->c.scur), (unsigned long long)LOAD(r->c.qcur));
+	check_state_emit(c, up ? LOG_LVL_NOTICE : LOG_LVL_ALERT, LOG_LVL_WARNING, &m);
+	sbuf_free(&m);
+}
+
+/* HAProxy's two lines: quoted on stderr as an alert, unquoted to syslog
+ * at emerg. */
+static void check_state_log_empty(const struct chk *c)
+{
+	log_proxy(c->px, LOG_LVL_EMERG, "backend %s has no server available!", c->px->name);
+	log_say(LOG_LVL_ALERT, "backend '%s' has no server available!", c->px->name);
+}
+
+/* ----------------------------------------------------------- transitions */
+
+/* The backend gained its first usable server or lost its last one. */
+static void check_state_backend(struct shm_be *b, int was_avail, uint64_t now_s)
+{
+	int avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	if (avail == was_avail)
+		return;
+	if (avail)
+		STORE(b->down_time, LOAD(b->down_time) + (now_s - LOAD(b->last_change)));
+	else
+		shm_gauge_add(&b->c.chkdown, 1);
+	STORE(b->last_change, now_s);
+}
+
+static void check_state_change(struct chk *c, int up, unsigned st, const char *info,
+			       uint32_t dur)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	uint64_t now_s = (uint64_t)time(NULL);
+	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	if (up)
+		STORE(r->down_time, LOAD(r->down_time) + (now_s - LOAD(r->last_change)));
+	else
+		shm_gauge_add(&r->c.chkdown, 1);
+	STORE(r->op_state, (uint32_t)(up ? SHM_OP_UP : SHM_OP_DOWN));
+	STORE(r->last_change, now_s);
+	check_state_recount(c->p->shm, c->be);
+	check_state_backend(b, was_avail, now_s);
+	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
+	check_state_log_change(c, up, st, info, dur);
+	if (was_avail && !LOAD(b->srv_act) && !LOAD(b->srv_bck))
+		check_state_log_empty(c);
+}
+
+void check_state_resume(struct chk *c)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	STORE(r->check_health, (int32_t)c->rise);
+	if (LOAD(r->op_state) == SHM_OP_UP)
+		return;
+	uint64_t now_s = (uint64_t)time(NULL);
+	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	STORE(r->down_time, LOAD(r->down_time) + (now_s - LOAD(r->last_change)));
+	STORE(r->op_state, (uint32_t)SHM_OP_UP);
+	STORE(r->last_change, now_s);
+	check_state_recount(c->p->shm, c->be);
+	check_state_backend(b, was_avail, now_s);
+	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
+}
+
+void check_state_report(struct chk *c, unsigned st, const char *info)
+{
+	c->kind->stop(c);
+	c->running = 0;
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	uint32_t dur = (uint32_t)(checker_now_ms() - c->start_ms);
+	unsigned prev = LOAD(r->check_status);
+	int32_t old = LOAD(r->check_health), health = old;
+	if (check_state_step(&health, c->rise, c->fall, check_state_passed(st)))
+		shm_gauge_add(&r->c.chkfail, 1);
+	STORE(r->check_status, st);
+	STORE(r->check_code, -1);
+	STORE(r->check_duration, dur);
+	STORE(r->check_health, health);
+	if (((c->px->options >> PX_OPT_LOG_HEALTH_CHECKS) & 1) && (st != prev || health != old))
+		check_state_log_check(c, st, info, dur, health);
+	int up = health >= c->rise;
+	if (up != (LOAD(r->op_state) == SHM_OP_UP))
+		check_state_change(c, up, st, info, dur);
+	checker_schedule(c);
+}

@@ -1,0 +1,122 @@
+/*
+ * The connection layer of every connection check, and the plain L4 check
+ * built on it: a non-blocking connect to the server (or its `addr` and
+ * `port`), IPv4, IPv6 or a UNIX socket, bounded by the check's connect
+ * timeout. Connected is L4OK for the L4 kind; L7 kinds take over from
+ * chk_kind.connected instead. Refused or unreachable is L4CON with the
+ * errno text as info, no answer in time L4TOUT, no local resource
+ * (descriptors, ports) SOCKERR.
+ *
+ * Runs in the checker process. Owns the check's socket and io event while
+ * a check runs; writes nothing in the segment (check_state.c does).
+ *
+ * Every connection is closed with SO_LINGER 0, an RST: a checker opening
+ * thousands of connections a minute would otherwise leave as many sockets
+ * in TIME_WAIT on its side, as HAProxy's checks avoid too.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "weir/checker.h"
+#include "checker-int.h"
+
+static struct timeval check_tcp_tv(int ms)
+{
+	return (struct timeval){ .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+}
+
+/* What a failed connect means for the report: the server's side (refused,
+ * unreachable) or ours (no free port, no buffers). */
+static unsigned check_tcp_status(int err)
+{
+	switch (err) {
+	case EAGAIN:
+	case EADDRINUSE:
+	case EADDRNOTAVAIL:
+	case ENOBUFS:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return CHK_ST_SOCKERR;
+	case ETIMEDOUT:
+		return CHK_ST_L4TOUT;
+	default:
+		return CHK_ST_L4CON;
+	}
+}
+
+static void check_tcp_failed(struct chk *c, int err)
+{
+	unsigned st = check_tcp_status(err);
+	check_state_report(c, st, st == CHK_ST_L4TOUT ? NULL : strerror(err));
+}
+
+static void check_tcp_on_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct chk *c = arg;
+	if (what & EV_TIMEOUT) {
+		check_state_report(c, CHK_ST_L4TOUT, NULL);
+		return;
+	}
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		check_tcp_failed(c, err);
+		return;
+	}
+	c->kind->connected(c);
+}
+
+void check_tcp_start(struct chk *c)
+{
+	c->fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		check_state_report(c, CHK_ST_SOCKERR, strerror(errno));
+		return;
+	}
+	if (connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) == 0) {
+		c->kind->connected(c);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		check_tcp_failed(c, errno);
+		return;
+	}
+	struct timeval tv = check_tcp_tv(c->conn_timeout);
+	c->io = event_new(c->p->base, c->fd, EV_WRITE, check_tcp_on_event, c);
+	if (!c->io || event_add(c->io, &tv) < 0)
+		check_state_report(c, CHK_ST_SOCKERR, "cannot watch the connection");
+}
+
+void check_tcp_stop(struct chk *c)
+{
+	if (c->io) {
+		event_free(c->io);
+		c->io = NULL;
+	}
+	if (c->fd >= 0) {
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
+/* The L4 check is done as soon as the connection is. */
+static void check_tcp_connected(struct chk *c)
+{
+	check_state_report(c, CHK_ST_L4OK, NULL);
+}
+
+const struct chk_kind check_tcp_kind = {
+	.name = "tcp",
+	.start = check_tcp_start,
+	.connected = check_tcp_connected,
+	.stop = check_tcp_stop,
+};

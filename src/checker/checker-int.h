@@ -1,0 +1,111 @@
+/*
+ * The checker process's private types: one `struct chk` per checked
+ * server, and the table of check kinds behind which each protocol (plain
+ * connect now; HTTP, tcp-check, agent, TLS next) plugs into the scheduler.
+ *
+ * Runs in the checker process only. A struct chk is heap memory owned by
+ * the checker context (checker.c); it refers to its server and backend in
+ * the segment by record index, never by pointer into another process.
+ *
+ * Life of one check:
+ *
+ *   timer fires (checker.c) --> kind->start(c)
+ *                                  |  check_tcp.c: non-blocking connect,
+ *                                  |  an io event with the connect timeout
+ *                                  v
+ *                               kind->connected(c)   (L4 kind: L4OK now;
+ *                                  |                  L7 kinds: converse)
+ *                                  v
+ *                               check_state_report(c, status, info)
+ *                                  |  closes the connection (kind->stop),
+ *                                  |  health counter, segment, logs
+ *                                  v
+ *                               checker_schedule(c): next run after the
+ *                               interval the new health calls for
+ */
+#ifndef WEIR_CHECKER_INT_H
+#define WEIR_CHECKER_INT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "weir/cfg-t.h"
+#include "weir/proc-t.h"
+
+struct event;
+struct chk;
+
+/* How one kind of check runs. `start` begins a check and must end it,
+ * now or later from the loop, with exactly one check_state_report();
+ * `stop` releases whatever a running check holds (socket, events) without
+ * reporting: the report itself calls it first, and so does checker_stop(). */
+struct chk_kind {
+	const char *name;
+	void (*start)(struct chk *c);
+	void (*connected)(struct chk *c);   /* connection kinds: after connect */
+	void (*stop)(struct chk *c);
+};
+
+/* One server's check. Config-derived fields are set once by checker.c. */
+struct chk {
+	struct weir_proc *p;
+	uint32_t srv, be;                   /* SRV and BE record indexes */
+	const struct proxy_conf *px;
+	const struct server_conf *conf;
+	const struct chk_kind *kind;
+	struct sockaddr_storage addr;       /* where to connect (port set) */
+	socklen_t addrlen;
+	int inter, fastinter, downinter;    /* ms; 0 means "use inter" */
+	int rise, fall;
+	int conn_timeout;                   /* ms, bounds the connect */
+	int read_timeout;                   /* ms after connect, 0: the rest of conn_timeout */
+	struct event *timer;                /* next run */
+	struct event *io;                   /* the connection of a running check */
+	int fd;                             /* -1 when idle */
+	int running;
+	int in_maint;                       /* admin MAINT seen at the last run */
+	uint64_t start_ms;                  /* monotonic, when the running check began */
+};
+
+/* The kinds, by proxy_conf.check_kind (check_tcp.c). Kinds not written yet
+ * run the plain connect check. */
+extern const struct chk_kind check_tcp_kind;
+
+/* The connection layer shared by every connection kind (check_tcp.c):
+ * opens a non-blocking connect to c->addr bounded by c->conn_timeout and
+ * calls c->kind->connected(c) once established, or reports L4CON, L4TOUT
+ * or SOCKERR itself. */
+void check_tcp_start(struct chk *c);
+/* Closes the connection with an RST (no TIME_WAIT on our side) and frees
+ * its event. Accepts an idle check. */
+void check_tcp_stop(struct chk *c);
+
+/* Monotonic milliseconds (the clock check durations are measured on). */
+uint64_t checker_now_ms(void);
+/* Arms c's timer for its next run, after the interval its health calls for
+ * (inter, fastinter or downinter) with the spread-checks jitter. */
+void checker_schedule(struct chk *c);
+
+/* The end of one check (check_state.c): stops the kind, writes the result
+ * to the server's record, moves the health counter, applies and logs a
+ * state change, and schedules the next run. `info` is the detail HAProxy
+ * prints as info: "..." (an errno text), NULL for none. */
+void check_state_report(struct chk *c, unsigned status, const char *info);
+
+/* A server leaves maintenance as HAProxy has it: UP at health rise, one
+ * failed check from DOWN, so its next check decides. */
+void check_state_resume(struct chk *c);
+/* HAProxy's health counter for one result, 0..rise+fall-1, UP from rise:
+ * a failure steps down and falls to 0 below rise, a success steps up and
+ * jumps to rise+fall-1 from rise. Returns 1 when the step counts as a
+ * failed check (health was above 0). */
+int check_state_step(int32_t *health, int rise, int fall, int passed);
+/* Recounts a backend's usable servers (UP and not in maintenance) into
+ * srv_act/srv_bck. Returns 1 when a count changed. Caller bumps lb_gen. */
+int check_state_recount(void *shm, uint32_t be);
+/* The admin sweep over every backend: one whose servers entered or left
+ * maintenance (the stats process writes admin) gets its counts refreshed
+ * and its lb_gen bumped. */
+void check_state_sweep(void *shm, uint32_t nbe);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * The checker process's scheduler: builds one struct chk per server with
+ * `check` (checker-int.h), runs each on a libevent timer of the process's
+ * loop, and sweeps the backends for admin changes once a second.
+ *
+ * Runs in the checker process (or in the master with -d). Owns the check
+ * contexts; in the segment it reads the servers' admin state and health to
+ * choose intervals and writes nothing itself: results go through
+ * check_state.c, the single writer of operational state.
+ *
+ * Timing follows HAProxy: a fully UP server is checked every `inter`, a
+ * server at health 0 (DOWN) every `downinter`, anything in between
+ * (going up or down) every `fastinter`, each defaulting to `inter`; the
+ * next run is counted from the end of the previous one, with
+ * `spread-checks` percent of random jitter. The first run of each server
+ * waits a random part of its interval (at most `max-spread-checks`), so a
+ * large farm is not probed in one burst at startup.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <event2/event.h>
+
+#include "weir/checker.h"
+#include "weir/log.h"
+#include "weir/shm.h"
+#include "weir/util.h"
+#include "checker-int.h"
+
+/* How often backends are recounted for admin changes made by the stats
+ * process: a server put in maintenance leaves srv_act within a second. */
+#define CHECKER_SWEEP_MS 1000
+/* spread-checks accepts 0..50 percent, as HAProxy's does. */
+#define CHECKER_MAX_SPREAD 50
+
+struct checker {
+	struct weir_proc *p;
+	struct chk *chks;
+	int nchk;
+	struct event *sweep;
+	uint64_t rng;                       /* xorshift64 state */
+};
+
+/* One checker per process: the contexts of the checks it runs. */
+static struct checker *checker_ctx;
+
+uint64_t checker_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Jitter only needs to decorrelate servers, not to be unpredictable. */
+static uint32_t checker_rand(void)
+{
+	uint64_t x = checker_ctx->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	checker_ctx->rng = x;
+	return (uint32_t)(x >> 32);
+}
+
+static struct timeval checker_tv(int ms)
+{
+	if (ms < 0)
+		ms = 0;
+	return (struct timeval){ .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+}
+
+/* The interval HAProxy's health counter calls for (see the file comment). */
+static int checker_interval(const struct chk *c)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	int32_t health = __atomic_load_n(&r->check_health, __ATOMIC_RELAXED);
+	if (health >= c->rise + c->fall - 1)
+		return c->inter;
+	if (health == 0 && __atomic_load_n(&r->op_state, __ATOMIC_RELAXED) == SHM_OP_DOWN)
+		return c->downinter ? c->downinter : c->inter;
+	return c->fastinter ? c->fastinter : c->inter;
+}
+
+/* `spread-checks` N: the interval moves by up to N percent either way. */
+static int checker_spread(int ms)
+{
+	int pct = checker_ctx->p->cfg->global.spread_checks;
+	if (pct <= 0)
+		return ms;
+	if (pct > CHECKER_MAX_SPREAD)
+		pct = CHECKER_MAX_SPREAD;
+	int rv = (int)((int64_t)ms * pct / 100);
+	return ms - rv + (int)(checker_rand() % (uint32_t)(2 * rv + 1));
+}
+
+void checker_schedule(struct chk *c)
+{
+	struct timeval tv = checker_tv(checker_spread(checker_interval(c)));
+	evtimer_add(c->timer, &tv);
+}
+
+/* A server in maintenance keeps its timer but is not probed: its state is
+ * the operator's until it leaves maintenance, then it restarts UP at health
+ * rise and this very run checks it. */
+static void checker_run(evutil_socket_t fd, short what, void *arg)
+{
+	struct chk *c = arg;
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	(void)fd;
+	(void)what;
+	if (__atomic_load_n(&r->admin, __ATOMIC_RELAXED) & SHM_ADMIN_MAINT) {
+		c->in_maint = 1;
+		checker_schedule(c);
+		return;
+	}
+	if (c->in_maint) {
+		c->in_maint = 0;
+		check_state_resume(c);
+	}
+	c->running = 1;
+	c->start_ms = checker_now_ms();
+	c->kind->start(c);
+}
+
+static void checker_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct checker *ck = arg;
+	(void)fd;
+	(void)what;
+	check_state_sweep(ck->p->shm, shm_hdr(ck->p->shm)->nbe);
+}
+
+/* ------------------------------------------------------------ addresses */
+
+/* A literal or a name (resolved here, at startup, blocking). IPv6
+ * literals may come in brackets. */
+static int checker_resolve(const char *host, int family, struct sockaddr_storage *ss,
+			   socklen_t *len)
+{
+	char buf[256];
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < sizeof(buf)) {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		host = buf;
+	}
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void checker_set_port(struct sockaddr_storage *ss, int port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+}
+
+static int checker_unix_addr(struct chk *c, const struct cfg_addr *a)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)&c->addr;
+	size_t n = strlen(a->path ? a->path : "");
+	size_t skip = a->kind == CFG_ADDR_ABNS;   /* abstract: a leading NUL */
+	if (n + skip >= sizeof(un->sun_path))
+		return -1;
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	memcpy(un->sun_path + skip, a->path, n);
+	c->addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + skip + n + !skip);
+	return 0;
+}
+
+/* Where c connects: `addr` and `port` override the server's own. */
+static const char *checker_address(struct chk *c)
+{
+	const struct server_conf *s = c->conf;
+	const struct cfg_addr *a = &s->addr;
+	if (a->kind == CFG_ADDR_UNIX || a->kind == CFG_ADDR_ABNS)
+		return checker_unix_addr(c, a) < 0 ? "socket path too long" : NULL;
+	if (a->kind != CFG_ADDR_INET)
+		return "address kind not checkable";
+	int port = s->check_port ? s->check_port : a->port;
+	if (!port || (a->port_offset && !s->check_port))
+		return "no port to check (add 'port <n>')";
+	int family = a->forced_family ? a->forced_family : AF_UNSPEC;
+	if (s->check_addr) {
+		if (checker_resolve(s->check_addr, AF_UNSPEC, &c->addr, &c->addrlen) < 0)
+			return "cannot resolve the check 'addr'";
+	} else if (!a->is_name && a->sslen) {
+		memcpy(&c->addr, &a->ss, a->sslen);
+		c->addrlen = a->sslen;
+	} else if (checker_resolve(a->host, family, &c->addr, &c->addrlen) < 0) {
+		return "cannot resolve the server address";
+	}
+	checker_set_port(&c->addr, port);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ set up */
+
+/* The kinds by proxy_conf.check_kind; the others are later issues. */
+static const struct chk_kind *const checker_kinds[] = {
+	[CHECK_KIND_TCP] = &check_tcp_kind,
+};
+
+static const struct chk_kind *checker_kind(const struct proxy_conf *px)
+{
+	unsigned k = (unsigned)px->check_kind;
+	if (k < ARRAY_SIZE(checker_kinds) && checker_kinds[k])
+		return checker_kinds[k];
+	log_say(LOG_LVL_NOTICE, "backend '%s': this check kind is not implemented yet; "
+		"a plain TCP connect check is used instead.", px->name);
+	return &check_tcp_kind;
+}
+
+/* HAProxy's rule: without `timeout check`, `inter` bounds the whole check;
+ * with it, the connect gets min(timeout connect, inter) and the rest of
+ * the conversation `timeout check`. */
+static void checker_timeouts(struct chk *c)
+{
+	int tcheck = c->px->timeout.check, tconn = c->px->timeout.connect;
+	c->conn_timeout = c->inter;
+	c->read_timeout = 0;
+	if (tcheck == TIME_UNSET || tcheck <= 0)
+		return;
+	if (tconn != TIME_UNSET && tconn > 0 && tconn < c->inter)
+		c->conn_timeout = tconn;
+	c->read_timeout = tcheck;
+}
+
+static int checker_setup(struct checker *ck, struct chk *c, const struct proxy_conf *px,
+			 const struct server_conf *s, uint32_t be, uint32_t srv,
+			 const struct chk_kind *kind)
+{
+	*c = (struct chk){ .p = ck->p, .srv = srv, .be = be, .px = px, .conf = s,
+			   .kind = kind, .fd = -1 };
+	c->inter = s->inter > 0 ? s->inter : 2000;
+	c->fastinter = s->fastinter > 0 ? s->fastinter : 0;
+	c->downinter = s->downinter > 0 ? s->downinter : 0;
+	c->rise = s->rise > 0 ? s->rise : 2;
+	c->fall = s->fall > 0 ? s->fall : 3;
+	checker_timeouts(c);
+	const char *why = checker_address(c);
+	if (why) {
+		log_say(LOG_LVL_WARNING, "backend '%s': server '%s' will not be checked: %s.",
+			px->name, s->name, why);
+		return -1;
+	}
+	c->timer = evtimer_new(ck->p->base, checker_run, c);
+	return c->timer ? 0 : -1;
+}
+
+/* The first run: a random point of the server's interval, bounded by
+ * max-spread-checks. */
+static void checker_first(struct checker *ck, struct chk *c)
+{
+	int span = c->inter;
+	int max = ck->p->cfg->global.max_spread_checks;
+	if (max > 0 && max < span)
+		span = max;
+	struct timeval tv = checker_tv(span > 0 ? (int)(checker_rand() % (uint32_t)span) : 0);
+	evtimer_add(c->timer, &tv);
+}
+
+static void checker_add_backend(struct checker *ck, const struct proxy_conf *px, uint32_t be)
+{
+	const struct shm_be *b = shm_backend(ck->p->shm, be);
+	const struct chk_kind *kind = NULL;
+	const struct server_conf *s;
+	VEC_EACH(&px->servers, const struct server_conf *, s) {
+		if (!s->check)
+			continue;
+		if (!kind)
+			kind = checker_kind(px);
+		struct chk *c = &ck->chks[ck->nchk];
+		if (checker_setup(ck, c, px, s, be, b->srv_first + (uint32_t)s_i, kind) == 0) {
+			checker_first(ck, c);
+			ck->nchk++;
+		}
+	}
+}
+
+static int checker_count(const struct weir_proc *p)
+{
+	int n = 0;
+	const struct proxy_conf *px;
+	const struct server_conf *s;
+	VEC_EACH(&p->cfg->proxies, const struct proxy_conf *, px)
+		VEC_EACH(&px->servers, const struct server_conf *, s)
+			n += s->check != 0;
+	return n;
+}
+
+int checker_start(struct weir_proc *p)
+{
+	checker_stop();
+	struct checker *ck = xcalloc(1, sizeof(*ck));
+	ck->p = p;
+	ck->rng = ((uint64_t)getpid() << 32) ^ (uint64_t)checker_now_ms() ^ 0x9e3779b97f4a7c15ULL;
+	ck->chks = xcalloc((size_t)checker_count(p) + 1, sizeof(*ck->chks));
+	checker_ctx = ck;
+	const struct proxy_conf *px;
+	VEC_EACH(&p->cfg->proxies, const struct proxy_conf *, px) {
+		int be = px_i < p->layout->npx ? p->layout->be_of_px[px_i] : -1;
+		if (be >= 0 && !px->disabled)
+			checker_add_backend(ck, px, (uint32_t)be);
+	}
+	struct timeval tv = checker_tv(CHECKER_SWEEP_MS);
+	ck->sweep = event_new(p->base, -1, EV_PERSIST, checker_sweep, ck);
+	if (!ck->sweep || event_add(ck->sweep, &tv) < 0) {
+		fprintf(stderr, "weir: checker: cannot arm its timers\n");
+		checker_stop();
+		return -1;
+	}
+	return 0;
+}
+
+void checker_stop(void)
+{
+	struct checker *ck = checker_ctx;
+	if (!ck)
+		return;
+	for (int i = 0; i < ck->nchk; i++) {
+		struct chk *c = &ck->chks[i];
+		if (c->running)
+			c->kind->stop(c);
+		if (c->timer)
+			event_free(c->timer);
+	}
+	if (ck->sweep)
+		event_free(ck->sweep);
+	free(ck->chks);
+	free(ck);
+	checker_ctx = NULL;
+}
