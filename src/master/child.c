@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "weir/checker.h"
@@ -113,6 +114,29 @@ static struct sig_ctx *watch_signals(struct weir_proc *p)
 	return sc;
 }
 
+/* ------------------------------------------------------------ heartbeat */
+
+/* Every second, from the loop itself: a slot whose heartbeat stops moving
+ * belongs to a stuck process, one whose pid is gone to a dead one. */
+static void beat_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct weir_proc *p = arg;
+	struct timespec ts;
+	(void)fd, (void)what;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	__atomic_store_n(&shm_proc(p->shm, p->slot)->heartbeat,
+			 (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, __ATOMIC_RELAXED);
+}
+
+static struct event *start_heartbeat(struct weir_proc *p)
+{
+	struct event *ev = event_new(p->base, -1, EV_PERSIST, beat_cb, p);
+	struct timeval tv = { 1, 0 };
+	event_add(ev, &tv);
+	beat_cb(-1, 0, p);
+	return ev;
+}
+
 /* ------------------------------------------------------------ the child */
 
 /* Keeps what the role needs: workers their listeners, stats its sockets. */
@@ -168,10 +192,12 @@ static void __attribute__((noreturn)) child_main(struct master *m, struct child 
 		log_say(LOG_LVL_ALERT, "%s %d could not start", role_name(p->role), (int)getpid());
 		_exit(1);
 	}
+	struct event *beat = start_heartbeat(p);
 	char msg = PROC_MSG_READY;
 	if (write(ctl, &msg, 1) != 1)
 		_exit(1);
 	event_base_dispatch(p->base);
+	event_free(beat);
 	event_free(sc->ev);
 	close(sc->fd);
 	free(sc);
@@ -231,7 +257,9 @@ int master_run_all_in_one(struct master *m)
 		return 1;
 	shm_proc(p->shm, 1)->pid = (int32_t)getpid();
 	log_say(LOG_LVL_NOTICE, "all roles running in process %d (debug mode)", (int)getpid());
+	struct event *beat = start_heartbeat(p);
 	event_base_dispatch(p->base);
+	event_free(beat);
 	event_free(sc->ev);
 	close(sc->fd);
 	free(sc);

@@ -54,7 +54,6 @@ struct worker {
 	int splice_ok;               /* not `nosplice` */
 	int paused;                  /* some listener paused by a limit */
 	struct event *resume_timer;  /* retries paused listeners */
-	struct event *beat;          /* heartbeat into the process table */
 	uint32_t maxconn;            /* global, daemon-wide (segment actconn) */
 };
 

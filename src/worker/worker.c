@@ -177,14 +177,6 @@ static void setup_backends(struct worker *w)
 	}
 }
 
-static void beat_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct worker *w = arg;
-	(void)fd, (void)what;
-	__atomic_store_n(&shm_proc(w->p->shm, w->p->slot)->heartbeat, (uint64_t)wk_now_ms(),
-			 __ATOMIC_RELAXED);
-}
-
 int worker_start(struct weir_proc *p)
 {
 	struct worker *w = xcalloc(1, sizeof(*w));
@@ -203,10 +195,6 @@ int worker_start(struct weir_proc *p)
 			strerror(errno));
 		return -1;
 	}
-	w->beat = event_new(p->base, -1, EV_PERSIST, beat_cb, w);
-	struct timeval tv = { 1, 0 };
-	event_add(w->beat, &tv);
-	beat_cb(-1, 0, w);
 	return 0;
 }
 
@@ -231,7 +219,6 @@ void worker_soft_stop(struct weir_proc *p)
 			close(w->ls[i].fd);
 	}
 	w->nls = 0;
-	event_del(w->beat);
 	maybe_exit(w);
 }
 
