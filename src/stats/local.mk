@@ -4,3 +4,4 @@ libweir_a_SOURCES += src/stats/stats_kw.c src/stats/stats_srv.c src/stats/stats_
 	src/stats/stats_csv.c src/stats/stats_info.c src/stats/stats_state.c \
 	src/stats/stats_obj.c src/stats/stats-int.h
 noinst_HEADERS += include/weir/stats.h
+EXTRA_DIST += src/stats/README

@@ -35,6 +35,33 @@ static void bump(void *shm, const struct shm_srv *s)
 	__atomic_add_fetch(&shm_backend(shm, s->be_index)->lb_gen, 1, __ATOMIC_SEQ_CST);
 }
 
+/* A server that tracks another inherits its maintenance and drain
+ * (IMAINT, IDRAIN), as in HAProxy; repeated so chains settle, bounded in
+ * case of a loop. */
+static void propagate_tracks(void *shm)
+{
+	const struct shm_header *h = shm_hdr(shm);
+	for (int pass = 0, changed = 1; changed && pass < 16; pass++) {
+		changed = 0;
+		for (uint32_t i = 0; i < h->nsrv; i++) {
+			struct shm_srv *s = shm_server(shm, i);
+			if (!(s->flags & SHM_SRV_TRACKED) || s->track_index >= h->nsrv)
+				continue;
+			uint32_t t = __atomic_load_n(&shm_server(shm, s->track_index)->admin,
+						     __ATOMIC_SEQ_CST);
+			uint32_t want = (t & SHM_ADMIN_MAINT ? SHM_ADMIN_IMAINT : 0) |
+					(t & SHM_ADMIN_DRAIN ? SHM_ADMIN_IDRAIN : 0);
+			uint32_t cur = __atomic_load_n(&s->admin, __ATOMIC_SEQ_CST);
+			if ((cur & (SHM_ADMIN_IMAINT | SHM_ADMIN_IDRAIN)) == want)
+				continue;
+			__atomic_store_n(&s->admin, (cur & ~(SHM_ADMIN_IMAINT | SHM_ADMIN_IDRAIN)) | want,
+					 __ATOMIC_SEQ_CST);
+			bump(shm, s);
+			changed = 1;
+		}
+	}
+}
+
 static void set_admin(void *shm, uint32_t srv, uint32_t set, uint32_t clear)
 {
 	struct shm_srv *s = shm_server(shm, srv);
@@ -43,6 +70,7 @@ static void set_admin(void *shm, uint32_t srv, uint32_t set, uint32_t clear)
 	if (set)
 		__atomic_or_fetch(&s->admin, set, __ATOMIC_SEQ_CST);
 	bump(shm, s);
+	propagate_tracks(shm);
 }
 
 /* Static algorithms (static-rr, map-based hashing) cannot change a weight
