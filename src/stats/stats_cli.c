@@ -1,0 +1,362 @@
+/*
+ * The runtime API's commands, declared once: the table below (name words,
+ * minimum level, handler, usage, help line) is what stats_exec() matches,
+ * what `help` prints and where "did you mean" looks. Handlers for the
+ * server commands live here; the dumps are in stats_csv.c, stats_info.c
+ * and stats_state.c.
+ * Runs in the stats process (and in the master for the master CLI's `@N`).
+ * Writes into the segment only a server's admin bits and weight_user, and
+ * bumps its backend's lb_gen after each write so the workers rebalance.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats-int.h"
+#include "weir/cfg-t.h"
+
+typedef int stats_cmd_fn(struct stats_ctx *c);
+
+struct stats_cmd {
+	const char *name;             /* the words that select it */
+	int level;                    /* enum stats_level */
+	stats_cmd_fn *fn;
+	const char *usage;            /* arguments after the name */
+	const char *help;
+};
+
+#define MAX_WORDS 64
+
+/* ----------------------------------------------------------- writes */
+
+/* Every admin write ends here: the new bits, then a generation bump that
+ * tells the workers to rebuild their balancing tables. */
+static void bump(void *shm, const struct shm_srv *s)
+{
+	__atomic_add_fetch(&shm_backend(shm, s->be_index)->lb_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+/* A server that tracks another inherits its maintenance and drain
+ * (IMAINT, IDRAIN), as in HAProxy; repeated so chains settle, bounded in
+ * case of a loop. */
+static void propagate_tracks(void *shm)
+{
+	const struct shm_header *h = shm_hdr(shm);
+	for (int pass = 0, changed = 1; changed && pass < 16; pass++) {
+		changed = 0;
+		for (uint32_t i = 0; i < h->nsrv; i++) {
+			struct shm_srv *s = shm_server(shm, i);
+			if (!(s->flags & SHM_SRV_TRACKED) || s->track_index >= h->nsrv)
+				continue;
+			uint32_t t = __atomic_load_n(&shm_server(shm, s->track_index)->admin,
+						     __ATOMIC_SEQ_CST);
+			uint32_t want = (t & SHM_ADMIN_MAINT ? SHM_ADMIN_IMAINT : 0) |
+					(t & SHM_ADMIN_DRAIN ? SHM_ADMIN_IDRAIN : 0);
+			uint32_t cur = __atomic_load_n(&s->admin, __ATOMIC_SEQ_CST);
+			if ((cur & (SHM_ADMIN_IMAINT | SHM_ADMIN_IDRAIN)) == want)
+				continue;
+			__atomic_store_n(&s->admin, (cur & ~(SHM_ADMIN_IMAINT | SHM_ADMIN_IDRAIN)) | want,
+					 __ATOMIC_SEQ_CST);
+			bump(shm, s);
+			changed = 1;
+		}
+	}
+}
+
+static void set_admin(void *shm, uint32_t srv, uint32_t set, uint32_t clear)
+{
+	struct shm_srv *s = shm_server(shm, srv);
+	if (clear)
+		__atomic_and_fetch(&s->admin, ~clear, __ATOMIC_SEQ_CST);
+	if (set)
+		__atomic_or_fetch(&s->admin, set, __ATOMIC_SEQ_CST);
+	bump(shm, s);
+	propagate_tracks(shm);
+}
+
+/* Static algorithms (static-rr, map-based hashing) cannot change a weight
+ * on the fly: HAProxy accepts only 0% and 100% there. */
+static int backend_static(struct stats_ctx *c, const struct shm_be *be)
+{
+	if (be->algo == LB_ALGO_STATIC_RR)
+		return 1;
+	if (be->algo != LB_ALGO_SOURCE && be->algo != LB_ALGO_URI && be->algo != LB_ALGO_URL_PARAM &&
+	    be->algo != LB_ALGO_HDR && be->algo != LB_ALGO_RDP_COOKIE)
+		return 0;
+	const struct cfg *cfg = c->p ? c->p->cfg : NULL;
+	if (!cfg || be->cfg_index >= (uint32_t)cfg->proxies.n)
+		return 1;
+	const struct proxy_conf *px = cfg->proxies.v[be->cfg_index];
+	return px->balance.hash_type == HASH_MAP_BASED;
+}
+
+/* HAProxy's rules: "N%" is relative to the configured weight and capped at
+ * 256; a bare N must lie in 0..256. */
+static int parse_weight(struct stats_ctx *c, const struct shm_srv *s, const char *arg, uint32_t *out)
+{
+	if (!arg || !*arg) {
+		sbuf_adds(c->out, "Require <weight> or <weight%>.\n");
+		return -1;
+	}
+	long w = strtol(arg, NULL, 10);
+	if (strchr(arg, '%')) {
+		if (w < 0) {
+			sbuf_adds(c->out, "Relative weight must be positive.\n");
+			return -1;
+		}
+		w = (long)s->weight_cfg * (w > 25600 ? 25600 : w) / 100;
+		w = w > 256 ? 256 : w;
+	} else if (w < 0 || w > 256) {
+		sbuf_adds(c->out, "Absolute weight can only be between 0 and 256 inclusive.\n");
+		return -1;
+	}
+	if (w && (uint32_t)w != s->weight_cfg && backend_static(c, shm_backend(c->shm, s->be_index))) {
+		sbuf_adds(c->out, "Backend is using a static LB algorithm and only accepts weights "
+			  "'0%' and '100%'.\n");
+		return -1;
+	}
+	*out = (uint32_t)w;
+	return 0;
+}
+
+static int apply_weight(struct stats_ctx *c, uint32_t srv, const char *arg)
+{
+	struct shm_srv *s = shm_server(c->shm, srv);
+	uint32_t w;
+	if (parse_weight(c, s, arg, &w) == 0) {
+		__atomic_store_n(&s->weight_user, w, __ATOMIC_SEQ_CST);
+		bump(c->shm, s);
+	}
+	return STATS_EXEC_OK;
+}
+
+static int apply_state(struct stats_ctx *c, uint32_t srv, const char *arg)
+{
+	if (arg && strcmp(arg, "ready") == 0)
+		set_admin(c->shm, srv, 0, SHM_ADMIN_FMAINT | SHM_ADMIN_FDRAIN);
+	else if (arg && strcmp(arg, "drain") == 0)
+		set_admin(c->shm, srv, SHM_ADMIN_FDRAIN, 0);
+	else if (arg && strcmp(arg, "maint") == 0)
+		set_admin(c->shm, srv, SHM_ADMIN_FMAINT, 0);
+	else
+		sbuf_adds(c->out, "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
+	return STATS_EXEC_OK;
+}
+
+/* --------------------------------------------------------- handlers */
+
+/* `set server <b>/<s> state|weight <value>` */
+static int cmd_set_server(struct stats_ctx *c)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 2 ? c->argv[2] : NULL, &srv, c->out) < 0)
+		return STATS_EXEC_OK;
+	const char *what = c->argc > 3 ? c->argv[3] : "";
+	if (strcmp(what, "state") == 0)
+		return apply_state(c, srv, c->argc > 4 ? c->argv[4] : NULL);
+	if (strcmp(what, "weight") == 0)
+		return apply_weight(c, srv, c->argc > 4 ? c->argv[4] : NULL);
+	sbuf_adds(c->out, "'set server <srv>' supports 'state' and 'weight' in weir (not yet "
+		  "'addr', 'agent', 'health', 'check-addr', 'check-port', 'fqdn' or 'ssl').\n");
+	return STATS_EXEC_OK;
+}
+
+/* `set weight <b>/<s> <w>`: HAProxy's older spelling. */
+static int cmd_set_weight(struct stats_ctx *c)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 2 ? c->argv[2] : NULL, &srv, c->out) == 0)
+		apply_weight(c, srv, c->argc > 3 ? c->argv[3] : NULL);
+	return STATS_EXEC_OK;
+}
+
+static int cmd_get_weight(struct stats_ctx *c)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 2 ? c->argv[2] : NULL, &srv, c->out) == 0) {
+		const struct shm_srv *s = shm_server(c->shm, srv);
+		sbuf_printf(c->out, "%u (initial %u)\n", __atomic_load_n(&s->weight_user,
+									 __ATOMIC_RELAXED), s->weight_cfg);
+	}
+	return STATS_EXEC_OK;
+}
+
+static int cmd_enable_server(struct stats_ctx *c)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 2 ? c->argv[2] : NULL, &srv, c->out) == 0)
+		set_admin(c->shm, srv, 0, SHM_ADMIN_FMAINT);
+	return STATS_EXEC_OK;
+}
+
+static int cmd_disable_server(struct stats_ctx *c)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 2 ? c->argv[2] : NULL, &srv, c->out) == 0)
+		set_admin(c->shm, srv, SHM_ADMIN_FMAINT, 0);
+	return STATS_EXEC_OK;
+}
+
+static int cmd_help(struct stats_ctx *c);
+
+static int cmd_prompt(struct stats_ctx *c)
+{
+	(void)c;
+	return STATS_EXEC_PROMPT;
+}
+
+static int cmd_quit(struct stats_ctx *c)
+{
+	(void)c;
+	return STATS_EXEC_QUIT;
+}
+
+/* ------------------------------------------------------------ table */
+
+#define USER STATS_LEVEL_USER
+#define ADMIN STATS_LEVEL_ADMIN
+
+static const struct stats_cmd stats_cmds[] = {
+	{ "help", USER, cmd_help, "", "list the commands valid at this level" },
+	{ "prompt", USER, cmd_prompt, "", "toggle interactive mode with prompt" },
+	{ "quit", USER, cmd_quit, "", "disconnect" },
+	{ "show info", USER, stats_info_show, "", "report information about the running process" },
+	{ "show stat", USER, stats_csv_show, "[{<iid>|<proxy>} <type> <sid>] [up|no-maint]",
+	  "report counters for each proxy and server (CSV)" },
+	{ "show servers state", USER, stats_state_show, "[<backend>]",
+	  "dump volatile server information for all known backends" },
+	{ "show proc", USER, stats_info_proc, "", "show the processes of this generation" },
+	{ "get weight", USER, cmd_get_weight, "<bk>/<srv>", "report a server's current weight" },
+	{ "set server", ADMIN, cmd_set_server, "<bk>/<srv> state|weight <value>",
+	  "change a server's state (ready, drain, maint) or weight (N or N%)" },
+	{ "set weight", ADMIN, cmd_set_weight, "<bk>/<srv> <weight>",
+	  "change a server's weight (use 'set server ... weight')" },
+	{ "enable server", ADMIN, cmd_enable_server, "<bk>/<srv>",
+	  "take a server out of maintenance (use 'set server ... state ready')" },
+	{ "disable server", ADMIN, cmd_disable_server, "<bk>/<srv>",
+	  "put a server in maintenance (use 'set server ... state maint')" },
+};
+static const size_t stats_ncmds = ARRAY_SIZE(stats_cmds);
+
+/* Generated from the table: the commands this session may run. */
+static int cmd_help(struct stats_ctx *c)
+{
+	sbuf_adds(c->out, "The following commands are valid at this level:\n");
+	for (size_t i = 0; i < stats_ncmds; i++) {
+		const struct stats_cmd *k = &stats_cmds[i];
+		if (k->level > c->level)
+			continue;
+		char syn[96];
+		snprintf(syn, sizeof(syn), "%s%s%s", k->name, *k->usage ? " " : "", k->usage);
+		sbuf_printf(c->out, "  %-40s: %s\n", syn, k->help);
+	}
+	return STATS_EXEC_OK;
+}
+
+/* ---------------------------------------------------------- parsing */
+
+/* Splits on blanks; a backslash keeps the next character as is. Words are
+ * written into buf (the line's copy). */
+static int split_words(char *buf, char **argv)
+{
+	int argc = 0;
+	char *r = buf, *w = buf;
+	while (*r && argc < MAX_WORDS) {
+		while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+			r++;
+		if (!*r)
+			break;
+		argv[argc++] = w;
+		while (*r && *r != ' ' && *r != '\t' && *r != '\r' && *r != '\n') {
+			if (*r == '\\' && r[1])
+				r++;
+			*w++ = *r++;
+		}
+		if (*r)
+			r++;
+		*w++ = '\0';
+	}
+	return argc;
+}
+
+/* How many leading words of argv spell `name`: its word count, or 0. */
+static int name_matches(const char *name, int argc, char **argv)
+{
+	int n = 0;
+	for (const char *p = name; *p; n++) {
+		size_t len = strcspn(p, " ");
+		if (n >= argc || strlen(argv[n]) != len || strncmp(argv[n], p, len) != 0)
+			return 0;
+		p += len + (p[len] == ' ');
+	}
+	return n;
+}
+
+static const struct stats_cmd *find_cmd(int argc, char **argv)
+{
+	for (size_t i = 0; i < stats_ncmds; i++)
+		if (name_matches(stats_cmds[i].name, argc, argv))
+			return &stats_cmds[i];
+	return NULL;
+}
+
+/* The first `n` words joined, to compare with an n-word command name. */
+static void join_words(char *dst, size_t len, int n, int argc, char **argv)
+{
+	size_t off = 0;
+	dst[0] = '\0';
+	for (int i = 0; i < n && i < argc && off < len; i++)
+		off += (size_t)snprintf(dst + off, len - off, "%s%s", i ? " " : "", argv[i]);
+}
+
+static const struct stats_cmd *closest_cmd(int argc, char **argv)
+{
+	const struct stats_cmd *best = NULL;
+	int best_d = 0;
+	for (size_t i = 0; i < stats_ncmds; i++) {
+		char typed[256];
+		int words = 1;
+		for (const char *p = stats_cmds[i].name; *p; p++)
+			words += *p == ' ';
+		join_words(typed, sizeof(typed), words, argc, argv);
+		int d = str_distance(typed, stats_cmds[i].name);
+		if (!best || d < best_d) {
+			best = &stats_cmds[i];
+			best_d = d;
+		}
+	}
+	/* a suggestion further than a third of the name is noise */
+	return best && best_d * 3 <= (int)strlen(best->name) ? best : NULL;
+}
+
+static void unknown_cmd(int argc, char **argv, struct sbuf *out)
+{
+	char typed[128];
+	join_words(typed, sizeof(typed), argc, argc, argv);
+	const struct stats_cmd *near = closest_cmd(argc, argv);
+	sbuf_printf(out, "Unknown command '%s'.", typed);
+	if (near)
+		sbuf_printf(out, " Did you mean '%s'?", near->name);
+	sbuf_adds(out, " Type 'help' for the list.\n");
+}
+
+enum stats_exec_rc stats_exec(struct weir_proc *p, int level, const char *line, struct sbuf *out)
+{
+	char *buf = xstrdup(line ? line : "");
+	char *argv[MAX_WORDS];
+	int argc = split_words(buf, argv);
+	int rc = STATS_EXEC_OK;
+	const struct stats_cmd *k = argc ? find_cmd(argc, argv) : NULL;
+	if (!argc) {
+		/* an empty command does nothing, as in HAProxy */
+	} else if (!k) {
+		unknown_cmd(argc, argv, out);
+	} else if (level < k->level) {
+		sbuf_adds(out, "Permission denied\n");
+	} else {
+		struct stats_ctx c = { .p = p, .shm = p->shm, .level = level, .argc = argc,
+				       .argv = argv, .out = out };
+		rc = k->fn(&c);
+	}
+	free(buf);
+	return (enum stats_exec_rc)rc;
+}

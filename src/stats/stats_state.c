@@ -1,0 +1,137 @@
+/*
+ * `show servers state [<backend>]`: HAProxy 2.6's format, version 1, which
+ * `server-state-file` reads back. Runs in the stats process; reads the
+ * server records and the configuration (addresses, ports, TLS), writes
+ * nothing.
+ *
+ * The numeric codes are HAProxy's, not weir's: srv_check_status uses
+ * HAProxy's healthcheck status numbers, srv_check_result its CHK_RES_*
+ * values and srv_check_state its CHK_ST_* bits, so a state file written by
+ * weir means the same to HAProxy and to tools made for it.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "stats-int.h"
+#include "weir/cfg-t.h"
+#include "weir/checker.h"
+
+#define STATE_HEADER \
+	"# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight " \
+	"srv_iweight srv_time_since_last_change srv_check_status srv_check_result " \
+	"srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id " \
+	"srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr " \
+	"srv_agent_addr srv_agent_port\n"
+
+/* HAProxy's check state bits. */
+#define HA_CHK_CONFIGURED 0x02
+#define HA_CHK_ENABLED 0x04
+#define HA_CHK_PAUSED 0x08
+#define HA_CHK_AGENT 0x10
+
+enum ha_check_result { HA_RES_UNKNOWN = 0, HA_RES_NEUTRAL, HA_RES_FAILED, HA_RES_PASSED,
+		       HA_RES_CONDPASS };
+
+/* weir's check_status codes as HAProxy numbers them (HCHK_STATUS_*). */
+static int ha_check_status(uint32_t st)
+{
+	static const int map[CHK_ST__COUNT] = {
+		[CHK_ST_UNKNOWN] = 0, [CHK_ST_INI] = 1, [CHK_ST_SOCKERR] = 4, [CHK_ST_L4OK] = 5,
+		[CHK_ST_L4TOUT] = 6, [CHK_ST_L4CON] = 7, [CHK_ST_L6OK] = 8, [CHK_ST_L6TOUT] = 9,
+		[CHK_ST_L6RSP] = 10, [CHK_ST_L7TOUT] = 11, [CHK_ST_L7RSP] = 12, [CHK_ST_L7OK] = 14,
+		[CHK_ST_L7OKC] = 15, [CHK_ST_L7STS] = 16,
+	};
+	return st < CHK_ST__COUNT ? map[st] : 0;
+}
+
+static int ha_check_result(uint32_t st)
+{
+	switch (st) {
+	case CHK_ST_UNKNOWN: case CHK_ST_INI: return HA_RES_UNKNOWN;
+	case CHK_ST_L4OK: case CHK_ST_L6OK: case CHK_ST_L7OK: return HA_RES_PASSED;
+	case CHK_ST_L7OKC: return HA_RES_CONDPASS;
+	default: return HA_RES_FAILED;
+	}
+}
+
+static int check_state(const struct shm_srv *s, uint32_t flag, int agent)
+{
+	if (!(s->flags & flag))
+		return 0;
+	int st = HA_CHK_CONFIGURED | HA_CHK_ENABLED | (agent ? HA_CHK_AGENT : 0);
+	return s->admin & SHM_ADMIN_MAINT ? st | HA_CHK_PAUSED : st;
+}
+
+static const struct server_conf *srv_conf(struct stats_ctx *c, const struct shm_be *be, uint32_t i)
+{
+	const struct cfg *cfg = c->p ? c->p->cfg : NULL;
+	if (!cfg || be->cfg_index >= (uint32_t)cfg->proxies.n)
+		return NULL;
+	const struct proxy_conf *px = cfg->proxies.v[be->cfg_index];
+	return i - be->srv_first < (uint32_t)px->servers.n ? px->servers.v[i - be->srv_first] : NULL;
+}
+
+/* The address without its port; "-" when there is none. */
+static void put_addr(const struct server_conf *sc, struct sbuf *o)
+{
+	char ip[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr_storage *ss = sc ? &sc->addr.ss : NULL;
+	if (ss && ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, sizeof(ip));
+	else if (ss && ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, sizeof(ip));
+	else if (sc && sc->addr.kind == CFG_ADDR_INET && sc->addr.host && *sc->addr.host &&
+		 !sc->addr.is_name)
+		snprintf(ip, sizeof(ip), "%s", sc->addr.host);
+	sbuf_adds(o, *ip ? ip : "-");
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void state_line(struct stats_ctx *c, const struct stats_ids *ids, uint32_t b, uint32_t i,
+		       uint64_t now)
+{
+	const struct shm_be *be = shm_backend(c->shm, b);
+	const struct shm_srv *s = shm_server(c->shm, i);
+	const struct server_conf *sc = srv_conf(c, be, i);
+	struct sbuf *o = c->out;
+	sbuf_printf(o, "%d %s %d %s ", ids->be[b], shm_name(c->shm, be->name_off), ids->srv[i],
+		    shm_name(c->shm, s->name_off));
+	put_addr(sc, o);
+	sbuf_printf(o, " %u %u %u %u %llu %d %d %d %d %d %d %d %s %d - %d %d %s %s %d\n",
+		    s->op_state, s->admin, s->weight_user, s->weight_cfg,
+		    (unsigned long long)(s->last_change && now > s->last_change ? now - s->last_change : 0),
+		    ha_check_status(s->check_status), ha_check_result(s->check_status),
+		    s->check_health, check_state(s, SHM_SRV_CHECK, 0), check_state(s, SHM_SRV_AGENT, 1),
+		    be->id > 0, s->id > 0,
+		    sc && sc->addr.is_name ? sc->addr.host : "-", sc ? sc->addr.port : 0,
+		    sc ? sc->ssl : 0, sc ? sc->check_port : 0, or_dash(sc ? sc->check_addr : NULL),
+		    or_dash(sc ? sc->agent_addr : NULL), sc ? sc->agent_port : 0);
+}
+
+int stats_state_show(struct stats_ctx *c)
+{
+	struct stats_ids ids;
+	const struct shm_header *h = shm_hdr(c->shm);
+	int only = -1;
+	stats_obj_ids(c->shm, &ids);
+	if (c->argc > 3 && (only = stats_obj_find_backend(c->shm, &ids, c->argv[3])) < 0) {
+		sbuf_adds(c->out, "Can't find backend.\n");
+		stats_obj_ids_free(&ids);
+		return STATS_EXEC_OK;
+	}
+	uint64_t now = stats_obj_now_s();
+	sbuf_adds(c->out, "1\n" STATE_HEADER);
+	for (uint32_t b = 0; b < h->nbe; b++) {
+		if (only >= 0 && b != (uint32_t)only)
+			continue;
+		const struct shm_be *be = shm_backend(c->shm, b);
+		for (uint32_t i = be->srv_first; i < be->srv_first + be->srv_count; i++)
+			state_line(c, &ids, b, i, now);
+	}
+	stats_obj_ids_free(&ids);
+	return STATS_EXEC_OK;
+}
