@@ -164,9 +164,11 @@ static void count_server_session(struct session *s)
 	shm_shard_add(&ss->lbtot, 1);
 	shm_freq_add(&ss->rate, now, 1);
 	shm_shard_add(&bs->lbtot, 1);
-	/* lastsess holds the time of the last session; stats prints the age */
-	shm_shard_max(&ss->lastsess, now);
-	shm_shard_max(&bs->lastsess, now);
+	/* lastsess holds the wall-clock second of the last session; stats
+	 * prints its age */
+	uint64_t wall = (uint64_t)time(NULL);
+	shm_shard_max(&ss->lastsess, wall);
+	shm_shard_max(&bs->lastsess, wall);
 }
 
 /* ------------------------------------------------------------ logging */

@@ -1,3 +1,9 @@
 # integration tests: shell scripts run against the real weir binary
 TESTS += tests/integration/seeds.sh tests/integration/cli.sh tests/integration/man.sh
 EXTRA_DIST += tests/integration/lib.sh tests/integration/seeds.sh tests/integration/cli.sh tests/integration/man.sh contrib/gen-man-keywords
+# the running daemon: real master, workers, checker and stats processes,
+# weir's test backend (tests/tools) and real clients on loopback
+DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/reload.sh \
+	tests/integration/daemon/workers.sh tests/integration/daemon/stats.sh
+TESTS += $(DAEMON_TESTS)
+EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py

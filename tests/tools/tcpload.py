@@ -12,6 +12,14 @@ backend name, refused connections, other failures. Prints one JSON object.
 import argparse, asyncio, json, sys, time, collections
 
 
+async def echo(r, w, msg, args):
+    w.write(msg)
+    await w.drain()
+    got = await asyncio.wait_for(r.readexactly(len(msg)), args.timeout)
+    if got != msg:
+        raise ValueError("echo mismatch")
+
+
 async def one(host, port, args, stats):
     t0 = time.monotonic()
     try:
@@ -28,14 +36,11 @@ async def one(host, port, args, stats):
         if not name:
             raise EOFError("no banner")
         if args.echo:
-            msg = b"ping %d\n" % stats["ok"]
-            w.write(msg)
-            await w.drain()
-            got = await asyncio.wait_for(r.readexactly(len(msg)), args.timeout)
-            if got != msg:
-                raise ValueError("echo mismatch")
+            await echo(r, w, b"ping %d\n" % stats["ok"], args)
         if args.hold:
             await asyncio.sleep(args.hold)
+            if args.echo:  # the connection must still carry data after the hold
+                await echo(r, w, b"still there\n", args)
         stats["ok"] += 1
         stats["names"][name] += 1
         stats["lat"].append(time.monotonic() - t0)
