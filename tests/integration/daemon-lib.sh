@@ -92,3 +92,16 @@ print(d)"
 stats_cmd() {
 	echo "$2" | socat -t 5 stdio "unix-connect:$1"
 }
+
+# d_done: the last assertion of every daemon test, then the TAP summary.
+# A sanitizer report from any weir process (they share weir.log) fails it.
+d_done() {
+	if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$T_TMP/weir.log"; then
+		grep -E -A12 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$T_TMP/weir.log" |
+			head -40 | sed 's/^/# /'
+		not_ok "no sanitizer report from weir's processes"
+	else
+		ok "no sanitizer report from weir's processes"
+	fi
+	done_testing
+}

@@ -107,4 +107,4 @@ check "dead server skipped: 30 of 30 served by a" test "$(json names.a <<<"$out"
 check "dead server skipped: no failure" test "$(json failed <<<"$out")" -eq 0
 
 check "weir stops on SIGTERM" stop_weir
-done_testing
+d_done

@@ -80,4 +80,4 @@ n=$(grep -cF "Loading success." "$T_TMP/weir.log")
 kill -HUP "$WEIR_PID"
 check "SIGHUP reloads too, once the file is fixed" wait_log "Loading success." 10 $((n + 1))
 check "weir stops on SIGTERM" stop_weir
-done_testing
+d_done

@@ -87,4 +87,4 @@ n=$(grep -cF "Loading success." "$T_TMP/weir.log")
 echo reload | socat -t 3 stdio "unix-connect:$MSOCK" >/dev/null
 check "master CLI: reload" wait_log "Loading success." 10 $((n + 1))
 check "weir stops on SIGTERM" stop_weir
-done_testing
+d_done

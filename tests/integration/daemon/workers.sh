@@ -87,4 +87,4 @@ sleep 0.5
 out=$($TCPLOAD --target "127.0.0.1:$FE" --total 40)
 check "after the restart every new connection is served (40 of 40)" test "$(json ok <<<"$out")" -eq 40
 check "weir stops on SIGTERM" stop_weir
-done_testing
+d_done
