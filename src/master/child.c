@@ -182,6 +182,8 @@ static void __attribute__((noreturn)) child_main(struct master *m, struct child 
 	p->worker = c->worker;
 	p->slot = c->slot;
 	p->ctl_fd = ctl;
+	if (c->role == SHM_ROLE_WORKER)
+		master_apply_cpu_map(p->cfg, c->worker);
 	/* the master's loop stays untouched: its epoll set is shared with us */
 	p->base = event_base_new();
 	log_init(p->cfg, p->progname);

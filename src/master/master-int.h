@@ -86,6 +86,9 @@ int master_run_all_in_one(struct master *m);
 /* Drops privileges as `global` says (chroot, group, user). 0 or -1. */
 int master_drop_privileges(const struct cfg *cfg);
 
+/* cpumap.c: pins worker w (0-based) as `cpu-map` says. */
+void master_apply_cpu_map(const struct cfg *cfg, int w);
+
 /* reload.c */
 void master_reload(struct master *m);
 /* Reads the environment of a re-exec: inherited sockets, the old segment,
