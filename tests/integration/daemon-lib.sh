@@ -22,9 +22,28 @@ d_setup() {
 	trap d_cleanup EXIT
 }
 
-# A free TCP port on 127.0.0.1 (the kernel picks it).
+# A free TCP port on 127.0.0.1, below the kernel's ephemeral range (32768+)
+# so no client connection of a test running alongside can be holding it;
+# each port is handed out once per test.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 - "$T_TMP/ports" <<'PY'
+import random, socket, sys
+used = set(open(sys.argv[1]).read().split()) if __import__("os").path.exists(sys.argv[1]) else set()
+while True:
+    p = random.randint(10000, 32000)
+    if str(p) in used:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    open(sys.argv[1], "a").write("%d\n" % p)
+    print(p)
+    break
+PY
 }
 
 # wait_port PORT [HOST] [SECONDS]: until something accepts there.

@@ -5,12 +5,13 @@
 TS_BIN=${TS_BIN:-${WEIR_BUILDDIR:-.}/tests/tools/weir-testsrv}
 TS_PIDS=""
 
-# ts_port: a free loopback TCP port in 20000-59999 (random, so tests of two
-# builds running at once rarely collide; checked with ss when it exists).
+# ts_port: a free loopback TCP port in 10000-32767: random, so tests running
+# at once rarely collide, and below the kernel's ephemeral range (32768+),
+# where the local ports of other tests' client connections would take it.
 ts_port() {
 	local p i
 	for i in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % 22768))
 		if command -v ss >/dev/null 2>&1; then
 			ss -Htln "sport = :$p" 2>/dev/null | grep -q . && continue
 		fi
