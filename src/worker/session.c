@@ -173,12 +173,25 @@ static void count_server_session(struct session *s)
 
 /* ------------------------------------------------------------ logging */
 
+/* The address the client connected to, asked of the kernel only when a
+ * log line or a relative server port needs it: one syscall saved per
+ * connection otherwise. */
+static const struct sockaddr_storage *frontend_addr(struct session *s)
+{
+	if (!s->frt_addr.ss_family) {
+		socklen_t len = sizeof(s->frt_addr);
+		if (s->cli.fd < 0 || getsockname(s->cli.fd, (struct sockaddr *)&s->frt_addr, &len) < 0)
+			memset(&s->frt_addr, 0, sizeof(s->frt_addr));
+	}
+	return &s->frt_addr;
+}
+
 static void fill_log(struct session *s, struct log_sess *ls, int64_t now)
 {
 	void *shm = s->w->p->shm;
 	memset(ls, 0, sizeof(*ls));
 	ls->cli = s->cli_addr;
-	ls->frt = s->frt_addr;
+	ls->frt = *frontend_addr(s);
 	ls->srv = s->srv_addr;
 	ls->fe_name = s->fe->name;
 	ls->be_name = s->be ? s->be->px->name : NULL;
@@ -444,7 +457,7 @@ static void server_addr(struct session *s)
 	memcpy(&s->srv_addr, &sc->addr.ss, sizeof(s->srv_addr));
 	int port = sc->addr.port;
 	if (!port || sc->addr.port_offset)
-		port = ntohs(((struct sockaddr_in *)&s->frt_addr)->sin_port) + sc->addr.port_offset;
+		port = ntohs(((const struct sockaddr_in *)frontend_addr(s))->sin_port) + sc->addr.port_offset;
 	if (s->srv_addr.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&s->srv_addr)->sin6_port = htons((uint16_t)port);
 	else
@@ -609,8 +622,6 @@ void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *
 	struct session *s = sess_new(wl, fd);
 	s->cli_addr = *ss;
 	s->cli_len = len;
-	socklen_t flen = sizeof(s->frt_addr);
-	getsockname(fd, (struct sockaddr *)&s->frt_addr, &flen);
 	if (ss->ss_family == AF_INET || ss->ss_family == AF_INET6) {
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
