@@ -301,6 +301,19 @@ static void hard_stop_after_cb(evutil_socket_t fd, short what, void *arg)
 	signal_kids(arg, SIGTERM, SIGTERM);
 }
 
+/* hard-stop-after, counted from a reload: the previous generation's
+ * processes that still hold sessions are told to close them now. */
+static void old_hard_stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct master *m = arg;
+	(void)fd, (void)what;
+	for (int i = 0; i < m->nold; i++) {
+		log_say(LOG_LVL_WARNING, "hard-stop-after: former %s (%d) still running, closing "
+			"its sessions", role_label(m->old[i].role), (int)m->old[i].pid);
+		kill(m->old[i].pid, SIGTERM);
+	}
+}
+
 static void stop(struct master *m, int hard)
 {
 	if (m->stopping >= (hard ? 2 : 1))
@@ -383,7 +396,7 @@ void master_all_ready(struct master *m)
 		kill(m->old[i].pid, m->old[i].role == SHM_ROLE_WORKER ? SIGUSR1 : SIGTERM);
 	int after = m->p.cfg->global.hard_stop_after;
 	if (after > 0 && m->nold) {
-		m->hard_stop_ev = evtimer_new(m->p.base, hard_stop_after_cb, m);
+		m->hard_stop_ev = evtimer_new(m->p.base, old_hard_stop_cb, m);
 		struct timeval tv = { after / 1000, (after % 1000) * 1000 };
 		evtimer_add(m->hard_stop_ev, &tv);
 	}
