@@ -4,6 +4,7 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/seeds.sh tests/integrat
 # the running daemon: real master, workers, checker and stats processes,
 # weir's test backend (tests/tools) and real clients on loopback
 DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/reload.sh \
-	tests/integration/daemon/workers.sh tests/integration/daemon/stats.sh
+	tests/integration/daemon/workers.sh tests/integration/daemon/stats.sh \
+	tests/integration/daemon/relay.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py
