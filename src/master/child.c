@@ -149,7 +149,11 @@ static void close_foreign_fds(struct master *m, struct child *self)
 	close(m->sigfd);
 	if (m->mcli_fd >= 0)
 		close(m->mcli_fd);
-	if (self->role != SHM_ROLE_WORKER)
+	int exposes = 0;
+	for (int i = 0; i < p->nstats; i++)
+		exposes |= p->stats[i].bind->expose_fd_listeners;
+	/* stats keeps them for `_getsocks` when a socket exposes them */
+	if (self->role != SHM_ROLE_WORKER && !(self->role == SHM_ROLE_STATS && exposes))
 		for (int i = 0; i < p->nlisteners; i++)
 			for (int w = 0; w < p->listeners[i].nfds; w++)
 				close(p->listeners[i].fds[w]);

@@ -94,6 +94,8 @@ void master_reload(struct master *m);
 /* Reads the environment of a re-exec: inherited sockets, the old segment,
  * the old processes. */
 void master_read_inheritance(struct master *m, struct inherited *inh, int *old_shm_fd);
+/* -x: takes the listening sockets of a running instance. 0 or -1. */
+int master_fetch_sockets(struct master *m, struct inherited *inh);
 /* Copies admin states, weights and check states from the old segment to
  * the new one by backend and server name. */
 void master_carry_states(struct master *m, int old_shm_fd);

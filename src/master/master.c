@@ -556,6 +556,8 @@ int master_main(const struct cli_opts *o, char **argv)
 	m.start_ms = (uint64_t)master_now_ms();
 	master_read_inheritance(&m, &inh, &old_shm_fd);
 	int rc = load(&m);
+	if (rc == 0 && !m.reexeced && o->xfer_socket && master_fetch_sockets(&m, &inh) < 0)
+		rc = -1;
 	if (rc < 0) {
 		master_free(&m);
 		return rc == -2 ? 2 : 1;

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "weir/cfg.h"
@@ -298,4 +300,92 @@ void master_carry_states(struct master *m, int old_shm_fd)
 	log_say(LOG_LVL_NOTICE, "generation %llu: carried %d server state%s over from the "
 		"previous generation", (unsigned long long)m->p.generation, carried,
 		carried == 1 ? "" : "s");
+}
+
+/* ------------------------------------------------------------ -x */
+
+static void add_inherited(struct inherited *inh, int fd, const char *key)
+{
+	inh->fd = xrealloc(inh->fd, (size_t)(inh->n + 1) * sizeof(int));
+	inh->key = xrealloc(inh->key, (size_t)(inh->n + 1) * sizeof(char *));
+	inh->used = xrealloc(inh->used, (size_t)(inh->n + 1) * sizeof(int));
+	inh->fd[inh->n] = fd;
+	inh->key[inh->n] = xstrdup(key);
+	inh->used[inh->n] = 0;
+	inh->n++;
+}
+
+/* One batch (src/stats/stats_xfer.c): "WEIRFDS <n>\n" and n keys, with the
+ * descriptors attached. Returns n, 0 at the end, -1 on a broken answer. */
+static int recv_batch(int fd, struct inherited *inh)
+{
+	char text[65536], cbuf[CMSG_SPACE(sizeof(int) * 256)];
+	struct iovec iov = { text, sizeof(text) - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	ssize_t r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	int n;
+	if (r <= 0)
+		return -1;
+	text[r] = '\0';
+	if (sscanf(text, "WEIRFDS %d", &n) != 1 || n < 0 || n > 256)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int fds[256];
+	if (n && (!c || c->cmsg_type != SCM_RIGHTS ||
+		  c->cmsg_len != CMSG_LEN(sizeof(int) * (size_t)n)))
+		return -1;
+	if (n)
+		memcpy(fds, CMSG_DATA(c), sizeof(int) * (size_t)n);
+	char *line = strchr(text, '\n');
+	for (int i = 0; i < n; i++) {
+		char *key = line ? line + 1 : NULL;
+		line = key ? strchr(key, '\n') : NULL;
+		if (!line) {
+			close(fds[i]);
+			continue;
+		}
+		*line = '\0';
+		add_inherited(inh, fds[i], key);
+	}
+	return n;
+}
+
+/* -x <socket>: asks a running weir for its listening sockets over its
+ * stats socket (`expose-fd listeners`), so that this instance takes them
+ * over rather than binding beside them. */
+int master_fetch_sockets(struct master *m, struct inherited *inh)
+{
+	const char *path = m->o->xfer_socket;
+	if (strncmp(path, "unix@", 5) == 0)
+		path += 5;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	memcpy(sun.sun_path, path, strlen(path));
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = { 5, 0 };
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    write(fd, "_getsocks\n", 10) != 10) {
+		log_say(LOG_LVL_ALERT, "-x '%s' : cannot reach the running instance: %s",
+			m->o->xfer_socket, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	int n, total = 0;
+	while ((n = recv_batch(fd, inh)) > 0)
+		total += n;
+	close(fd);
+	if (n < 0) {
+		log_say(LOG_LVL_ALERT, "-x '%s' : the running instance did not hand its sockets "
+			"over (is the socket declared with 'level admin expose-fd listeners'?)",
+			m->o->xfer_socket);
+		return -1;
+	}
+	log_say(LOG_LVL_NOTICE, "took %d listening socket%s over from '%s'", total,
+		total == 1 ? "" : "s", m->o->xfer_socket);
+	return 0;
 }

@@ -53,6 +53,10 @@ void stats_obj_srv_status(void *shm, const struct shm_srv *s, struct sbuf *out);
 uint64_t stats_obj_srv_downtime(const struct shm_srv *s, uint64_t now_s);
 uint64_t stats_obj_now_s(void);
 
+/* stats_xfer.c: `_getsocks`, the listening sockets over SCM_RIGHTS on the
+ * session's socket `fd`. 0 or -1. */
+int stats_xfer_send(struct weir_proc *p, int fd);
+
 /* The dumps. */
 int stats_csv_show(struct stats_ctx *c);
 void stats_csv_header(struct sbuf *out);

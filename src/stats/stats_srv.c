@@ -44,6 +44,7 @@ struct stats_sess {
 	struct stats_srv *srv;
 	struct bufferevent *bev;
 	int level;                    /* enum stats_level, from the socket */
+	int expose;                   /* `expose-fd listeners`: _getsocks allowed */
 	int prompt;                   /* interactive mode */
 	int closing;                  /* free once the output is flushed */
 };
@@ -70,6 +71,16 @@ static void sess_close(struct stats_sess *s)
  * prompt in interactive mode. Returns 1 when the session must end. */
 static int sess_run(struct stats_sess *s, const char *cmd, struct sbuf *out)
 {
+	if (strcmp(cmd, "_getsocks") == 0) {
+		if (!s->expose || s->level < STATS_LEVEL_ADMIN) {
+			sbuf_adds(out, "Permission denied: _getsocks needs a socket with "
+				  "'level admin expose-fd listeners'.\n");
+			return 1;
+		}
+		if (stats_xfer_send(s->srv->p, bufferevent_getfd(s->bev)) < 0)
+			sbuf_adds(out, "Failed to send the listening sockets.\n");
+		return 1;
+	}
 	enum stats_exec_rc rc = stats_exec(s->srv->p, s->level, cmd, out);
 	if (rc == STATS_EXEC_QUIT)
 		return 1;
@@ -159,11 +170,12 @@ static void sess_event_cb(struct bufferevent *bev, short what, void *arg)
 	sess_free(s);
 }
 
-static void sess_new(struct stats_srv *srv, int fd, int level)
+static void sess_new(struct stats_srv *srv, int fd, int level, int expose)
 {
 	struct stats_sess *s = xcalloc(1, sizeof(*s));
 	s->srv = srv;
 	s->level = level;
+	s->expose = expose;
 	s->bev = bufferevent_socket_new(srv->p->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!s->bev) {
 		close(fd);
@@ -183,6 +195,7 @@ static void sess_new(struct stats_srv *srv, int fd, int level)
 struct stats_port {
 	struct stats_srv *srv;
 	int level;
+	int expose;
 };
 
 static void accept_cb(evutil_socket_t lfd, short what, void *arg)
@@ -199,7 +212,7 @@ static void accept_cb(evutil_socket_t lfd, short what, void *arg)
 			close(fd);
 			continue;
 		}
-		sess_new(srv, fd, port->level);
+		sess_new(srv, fd, port->level, port->expose);
 	}
 }
 
@@ -233,6 +246,7 @@ static int start_port(struct stats_srv *srv, const struct stats_listener *l, int
 	/* HAProxy's default for a stats socket without `level` is operator;
 	 * the parser already wrote it into bind_conf */
 	port->level = l->bind ? l->bind->level : STATS_LEVEL_OPERATOR;
+	port->expose = l->bind && l->bind->expose_fd_listeners;
 	srv->accepts[i] = event_new(srv->p->base, l->fd, EV_READ | EV_PERSIST, accept_cb, port);
 	if (!srv->accepts[i] || event_add(srv->accepts[i], NULL) < 0) {
 		fprintf(stderr, "weir: stats: cannot watch the stats socket %s.\n", l->key);

@@ -195,6 +195,10 @@ check "timeout queue 1s: the queued client is closed after 0.8-2.5 s (got $(fiel
 check "timeout queue: the queued client got nothing from the server" test "$(field "$r" 2)" -eq 0
 sleep 0.3; l=$(logline tq); echo "# $l"
 check "timeout queue: tcplog termination state sQ" test "$(field "$l" 7)" = sQ
+# HAProxy sets Tw when the queue timeout strikes: "-1" only for a session that
+# never reached the queue (configuration.txt 8.4)
+tw=$(field "$l" 5 | cut -d/ -f1)
+check "timeout queue: %Tw is the time spent queued (800-2500 ms), got $tw" between "$tw" 800 2500
 wait "$holder"
 check "timeout queue: the holder itself was served (its line echoed)" grep -q ' hold|$' "$T_TMP/holder.out"
 
