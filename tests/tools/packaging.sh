@@ -3,7 +3,7 @@
 # is valid, the init script parses, both run /usr/sbin/weir and nothing
 # else, `make install` puts the binary and both man pages where the unit
 # looks, the default /etc/weir/weir.cfg is valid (no listener: exit 2), and
-# the Debian symlinks resolve once packaging/debian is copied as debian/.
+# debian/rules finds the files it copies from packaging/.
 . "$WEIR_SRCDIR/tests/integration/lib.sh"
 t_tmpdir
 P=$WEIR_SRCDIR/packaging
@@ -57,11 +57,13 @@ rc=$?
 check "the default weir.cfg is valid (exit 0, or 2: no listener)" test $rc -eq 0 -o $rc -eq 2
 check "the default weir.cfg binds no address" test -z "$(grep -E '^[[:space:]]*bind[[:space:]]' "$P/weir.cfg")"
 
-# debian/: each symlink must resolve from the top of a copy of the tree
-for l in "$P"/debian/*; do
-	[ -L "$l" ] || continue
-	t=$(readlink "$l")
-	check "debian/${l##*/} -> $t resolves from debian/" test -f "$WEIR_SRCDIR/${t#../}"
+# debian/rules copies these from packaging/ under debhelper's names
+maps=$(awk '/^FROM_PACKAGING =/ { f = 1; sub(/^FROM_PACKAGING =/, "") }
+	f { more = /\\$/; sub(/\\$/, ""); print; if (!more) exit }' "$P/debian/rules")
+check "debian/rules takes the unit, init, default and logrotate from packaging/" \
+	test "$(echo $maps | wc -w)" -eq 4
+for m in $maps; do
+	check "debian/${m#*:} comes from packaging/${m%%:*}" test -f "$P/${m%%:*}"
 done
 for dep in libevent-dev libssl-dev libpcre2-dev libyaml-dev libcrypt-dev check; do
 	check "debian/control Build-Depends on $dep" grep -qE "^ +$dep( |,|$)|Build-Depends:.* $dep( |,|$)" "$P/debian/control"
