@@ -7,3 +7,19 @@ tests_tools_weir_testsrv_LDADD =
 
 TESTS += tests/tools/testsrv-selftest.sh
 EXTRA_DIST += tests/tools/testsrv-selftest.sh tests/tools/testsrv-lib.sh
+<<<<<<< HEAD
+=======
+
+# packaging/: checked here (unit, init script, install, default config),
+# shipped in the tarball so a release can be packaged.
+TESTS += tests/tools/packaging.sh
+EXTRA_DIST += tests/tools/packaging.sh \
+	packaging/systemd/weir.service packaging/init.d/weir \
+	packaging/logrotate/weir packaging/rsyslog/49-weir.conf \
+	packaging/default/weir packaging/weir.cfg \
+	packaging/rpm/weir.spec packaging/debian/control \
+	packaging/debian/rules packaging/debian/changelog \
+	packaging/debian/copyright packaging/debian/weir.install \
+	packaging/debian/postinst packaging/debian/postrm \
+	packaging/debian/source/format
+>>>>>>> tools

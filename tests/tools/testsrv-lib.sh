@@ -5,15 +5,17 @@
 TS_BIN=${TS_BIN:-${WEIR_BUILDDIR:-.}/tests/tools/weir-testsrv}
 TS_PIDS=""
 
-# ts_port: a free loopback TCP port in 10000-32767: random, so tests running
-# at once rarely collide, and below the kernel's ephemeral range (32768+),
-# where the local ports of other tests' client connections would take it.
+# ts_port: a free loopback TCP port, random (so tests of two builds running
+# at once rarely collide) and below the kernel's ephemeral range, where
+# outgoing connections of other tests would otherwise take it from us.
 ts_port() {
-	local p i
+	local lo=32768 p i
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	[ "$lo" -gt 12000 ] || lo=32768
 	for i in $(seq 1 50); do
-		p=$((10000 + RANDOM % 22768))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if command -v ss >/dev/null 2>&1; then
-			ss -Htln "sport = :$p" 2>/dev/null | grep -q . && continue
+			ss -Htan "sport = :$p" 2>/dev/null | grep -q . && continue
 		fi
 		echo "$p"; return 0
 	done

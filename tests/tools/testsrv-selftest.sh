@@ -11,7 +11,7 @@ command -v curl >/dev/null || skip_all "curl not installed"
 [ -x "$TS_BIN" ] || skip_all "no $TS_BIN (run make check)"
 t_tmpdir
 trap 'ts_stop_all; rm -rf "$T_TMP"' EXIT
-cd "$T_TMP"
+cd "$T_TMP" || exit 1
 L=127.0.0.1
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
