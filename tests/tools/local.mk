@@ -7,8 +7,6 @@ tests_tools_weir_testsrv_LDADD =
 
 TESTS += tests/tools/testsrv-selftest.sh
 EXTRA_DIST += tests/tools/testsrv-selftest.sh tests/tools/testsrv-lib.sh
-<<<<<<< HEAD
-=======
 
 # packaging/: checked here (unit, init script, install, default config),
 # shipped in the tarball so a release can be packaged.
@@ -22,4 +20,3 @@ EXTRA_DIST += tests/tools/packaging.sh \
 	packaging/debian/copyright packaging/debian/weir.install \
 	packaging/debian/postinst packaging/debian/postrm \
 	packaging/debian/source/format
->>>>>>> tools
