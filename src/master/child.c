@@ -139,6 +139,20 @@ static struct event *start_heartbeat(struct weir_proc *p)
 
 /* ------------------------------------------------------------ the child */
 
+/* epoll with libevent's changelist: the changes a callback makes to one
+ * descriptor (a connect's write interest turning into read interest)
+ * reach the kernel as one epoll_ctl at the next wait, not one each. */
+static struct event_base *new_loop(void)
+{
+	struct event_config *ec = event_config_new();
+	if (!ec)
+		return NULL;
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	struct event_base *b = event_base_new_with_config(ec);
+	event_config_free(ec);
+	return b ? b : event_base_new();
+}
+
 /* Keeps what the role needs: workers their listeners, stats its sockets. */
 static void close_foreign_fds(struct master *m, struct child *self)
 {
@@ -189,7 +203,7 @@ static void __attribute__((noreturn)) child_main(struct master *m, struct child 
 	if (c->role == SHM_ROLE_WORKER)
 		master_apply_cpu_map(p->cfg, c->worker);
 	/* the master's loop stays untouched: its epoll set is shared with us */
-	p->base = event_base_new();
+	p->base = new_loop();
 	log_init(p->cfg, p->progname);
 	if (!p->base || master_drop_privileges(p->cfg) < 0)
 		_exit(1);

@@ -139,10 +139,12 @@ static int finished(struct session *s)
 
 static void shut_dst(struct dir *d)
 {
-	if (!d->h->shut_w) {
+	struct half *other = d->c2s ? &d->s->s2c : &d->s->c2s;
+	/* the last direction to end needs no shutdown(): the close that
+	 * follows at once sends the FIN (one syscall less per session) */
+	if (!d->h->shut_w && !other->shut_w)
 		d->dst->xprt->shutw(d->dst);
-		d->h->shut_w = 1;
-	}
+	d->h->shut_w = 1;
 	finished(d->s);
 }
 

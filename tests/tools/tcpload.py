@@ -60,6 +60,8 @@ async def loop(host, port, args, stats, deadline, budget):
         if budget is not None:
             budget[0] -= 1
         await one(host, port, args, stats)
+        if args.pause:
+            await asyncio.sleep(args.pause)
 
 
 async def main():
@@ -71,6 +73,8 @@ async def main():
     ap.add_argument("--echo", action="store_true")
     ap.add_argument("--hold", type=float, default=0)
     ap.add_argument("--timeout", type=float, default=5)
+    ap.add_argument("--pause", type=float, default=0,
+                    help="seconds between two connections of one loop")
     args = ap.parse_args()
     host, port = args.target.rsplit(":", 1)
     host = host.strip("[]")

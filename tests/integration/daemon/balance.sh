@@ -74,7 +74,9 @@ t_pids="$t_pids $!"
 sleep 0.5
 busy=a; idle=b
 case "$(ctl "$BCTL")" in cur=1*) busy=b; idle=a ;; esac
-out=$($TCPLOAD --target "127.0.0.1:$FE2" --total 10)
+# (a pause between them: the previous one's server side must be closed
+# too, or the two servers tie and share)
+out=$($TCPLOAD --target "127.0.0.1:$FE2" --total 10 --pause 0.1)
 check "leastconn: 10 new connections all go to the idle server $idle" \
 	test "$(json "names.$idle" <<<"$out")" -eq 10
 sleep 3.6
