@@ -123,6 +123,10 @@ void wk_pipes_release_all(struct worker *w)
 static void fail(struct dir *d, int on_src)
 {
 	int client = d->c2s ? on_src : !on_src;
+	if (!client && d->s->state == SESS_CONNECTING) {
+		sess_connect_failed(d->s, 0);
+		return;
+	}
 	sess_set_term(d->s, client ? 'C' : 'S', 'D');
 	sess_close(d->s);
 }
@@ -229,6 +233,8 @@ static void read_chunk(struct dir *d)
 		fail(d, 1);
 		return;
 	}
+	if (!d->c2s && s->state == SESS_CONNECTING)
+		sess_confirm(s);   /* the server spoke (or closed): it is connected */
 	if (n == 0) {
 		at_eof(d);
 		return;
@@ -243,8 +249,13 @@ static void read_chunk(struct dir *d)
 	}
 	if (m == XPRT_AGAIN)
 		m = 0;
-	if (m > 0)
+	if (m > 0) {
 		*d->dst_act = *d->src_act;
+		if (d->c2s && s->state == SESS_CONNECTING) {
+			sess_confirm(s);
+			event_del(d->dst_wr);
+		}
+	}
 	if (m < n)
 		stash(d, w->scratch + m, (size_t)(n - m));
 }
@@ -309,25 +320,56 @@ static void cli_write_cb(evutil_socket_t fd, short what, void *arg)
 
 static void srv_write_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct session *s = arg;
 	struct dir d;
 	(void)fd, (void)what;
-	dir_of(arg, 1, &d);
+	if (s->state == SESS_CONNECTING) {
+		if (sess_check_connect(s) < 0)
+			return;
+		if (!s->c2s.len && !s->c2s.in_pipe) {
+			event_del(s->srv_wr);
+			return;
+		}
+	}
+	dir_of(s, 1, &d);
 	flush_pending(&d);
 }
 
 /* ------------------------------------------------------------ lifecycle */
 
-void relay_start(struct session *s)
+void relay_attach(struct session *s)
 {
 	struct event_base *base = s->w->p->base;
-	s->cli_rd = event_new(base, s->cli.fd, EV_READ | EV_PERSIST, cli_read_cb, s);
+	if (!s->cli_rd) {
+		s->cli_rd = event_new(base, s->cli.fd, EV_READ | EV_PERSIST, cli_read_cb, s);
+		s->cli_wr = event_new(base, s->cli.fd, EV_WRITE | EV_PERSIST, cli_write_cb, s);
+	}
 	s->srv_rd = event_new(base, s->srvc.fd, EV_READ | EV_PERSIST, srv_read_cb, s);
-	s->cli_wr = event_new(base, s->cli.fd, EV_WRITE | EV_PERSIST, cli_write_cb, s);
 	s->srv_wr = event_new(base, s->srvc.fd, EV_WRITE | EV_PERSIST, srv_write_cb, s);
 	s->cli_active = s->srv_active = wk_coarse_ms();
-	event_add(s->cli_rd, NULL);
 	event_add(s->srv_rd, NULL);
-	sess_arm_timer(s);
+	/* told when the connect completes, if no byte confirms it first */
+	event_add(s->srv_wr, NULL);
+	if (s->c2s.len || s->c2s.in_pipe)
+		return;   /* a retry: flush what the client sent first */
+	event_add(s->cli_rd, NULL);
+	/* The client has usually spoken while the server connection was being
+	 * set up: read it now rather than after another trip through epoll
+	 * (a recv that finds nothing costs less than that trip). */
+	struct dir d;
+	dir_of(s, 1, &d);
+	read_chunk(&d);
+}
+
+void relay_detach_server(struct session *s)
+{
+	if (s->srv_rd) {
+		event_free(s->srv_rd);
+		event_free(s->srv_wr);
+		s->srv_rd = s->srv_wr = NULL;
+	}
+	if (s->cli_rd)
+		event_del(s->cli_rd);
 }
 
 void relay_stop(struct session *s)

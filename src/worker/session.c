@@ -469,7 +469,6 @@ static socklen_t addr_len(const struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
 
-static void connected_cb(evutil_socket_t fd, short what, void *arg);
 
 static void count_retry(struct session *s, int redispatch)
 {
@@ -494,8 +493,7 @@ void sess_connect_failed(struct session *s, int timeout)
 {
 	uint32_t wk = (uint32_t)s->w->p->worker;
 	void *shm = s->w->p->shm;
-	if (s->srv_wr)
-		event_del(s->srv_wr);
+	relay_detach_server(s);
 	s->srvc.xprt->close(&s->srvc, 1);
 	if (s->retries >= s->be->px->retries) {
 		shm_shard_add(&shm_be_shard(shm, wk, s->be->be)->econ, 1);
@@ -540,6 +538,14 @@ static int open_server_socket(struct session *s)
 	return fd;
 }
 
+/*
+ * Connecting is speculative, as HAProxy's: the relay starts at once and
+ * the first byte the server takes (or the first event on its socket)
+ * confirms the connection. On loopback and in LANs the handshake is often
+ * over before connect() returns, so a session skips a trip through epoll
+ * and a getsockopt; an error seen before confirmation is still a connect
+ * failure, with its retries.
+ */
 static void try_connect(struct session *s)
 {
 	s->srv_conf = srv_conf_of(s);
@@ -555,36 +561,37 @@ static void try_connect(struct session *s)
 	s->t_connect_start = wk_now_ms();
 	int tc = tmo(s->be->px->timeout.connect);
 	s->deadline_state = tc ? wk_coarse_ms() + tc : 0;
-	if (s->srv_wr)
-		event_free(s->srv_wr);
-	s->srv_wr = event_new(s->w->p->base, s->srvc.fd, EV_WRITE, connected_cb, s);
 	if (connect(s->srvc.fd, (struct sockaddr *)&s->srv_addr, addr_len(&s->srv_addr)) < 0 &&
 	    errno != EINPROGRESS) {
 		sess_connect_failed(s, 0);
 		return;
 	}
-	event_add(s->srv_wr, NULL);
 	sess_arm_timer(s);
+	relay_attach(s);
 }
 
-static void connected_cb(evutil_socket_t fd, short what, void *arg)
+/* The server end proved alive: the session is established. */
+void sess_confirm(struct session *s)
 {
-	struct session *s = arg;
-	int err = 0;
-	socklen_t len = sizeof(err);
-	(void)what;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-		errno = err;
-		sess_connect_failed(s, 0);
-		return;
-	}
 	s->tc = wk_now_ms() - s->t_connect_start;
 	s->t_established = wk_now_ms();
 	s->state = SESS_ESTABLISHED;
-	event_free(s->srv_wr);
-	s->srv_wr = NULL;
 	count_server_session(s);
-	relay_start(s);
+	sess_arm_timer(s);
+}
+
+/* A write event before any byte went through: did the connect succeed? */
+int sess_check_connect(struct session *s)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (getsockopt(s->srvc.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+		errno = err;
+		sess_connect_failed(s, 0);
+		return -1;
+	}
+	sess_confirm(s);
+	return 0;
 }
 
 /* ------------------------------------------------------------ accept */

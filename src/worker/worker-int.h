@@ -125,8 +125,15 @@ void sess_connect_failed(struct session *s, int timeout);
 /* worker.c: a session ended (resume paused listeners, finish a soft stop) */
 void wk_session_gone(struct worker *w);
 
+void sess_confirm(struct session *s);
+int sess_check_connect(struct session *s);
+
 /* relay.c */
-void relay_start(struct session *s);
+/* Starts relaying on a connection in progress (speculative connect). */
+void relay_attach(struct session *s);
+/* Forgets the server side's events after a failed connect (the client's
+ * bytes read so far stay, for the next attempt). */
+void relay_detach_server(struct session *s);
 void relay_stop(struct session *s);
 int64_t relay_deadline(const struct session *s);
 void relay_expired(struct session *s, int64_t now);

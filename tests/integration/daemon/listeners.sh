@@ -134,9 +134,14 @@ r=$(python3 -c "
 import socket, time
 s = socket.create_connection(('127.0.0.1', $LG), 3); s.settimeout(3)
 got = b''
-while not got.endswith(b'\n'): got += s.recv(100)
+def more():
+    global got
+    b = s.recv(100)
+    if not b: raise SystemExit('closed early after %d bytes' % len(got))
+    got += b
+while not got.endswith(b'\n'): more()
 s.sendall(b'hello world\n')
-while len(got) < 14: got += s.recv(100)
+while len(got) < 14: more()
 time.sleep(0.3)
 print(s.getsockname()[1], len(got)); s.close()")
 cport=${r% *}; cbytes=${r#* }
