@@ -25,6 +25,7 @@
 #include <sys/un.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/filter.h>
 #include <unistd.h>
 
 #include "weir/cfg.h"
@@ -143,6 +144,59 @@ static int bind_inet(const struct bind_conf *b, const struct sockaddr_storage *s
 	return fd;
 }
 
+/* ------------------------------------------------------------ -sf handover */
+
+/*
+ * With -sf/-st, this instance binds beside the old one in one SO_REUSEPORT
+ * group, and the kernel would keep handing the old sockets their share of
+ * new connections until the old instance closes them, resetting what is
+ * queued there then. A classic BPF program on the group sends every new
+ * connection to one of this instance's sockets instead: they joined the
+ * group after the old ones, so they hold indexes n_old .. n_old+n_new-1.
+ * Once the old sockets are gone the indexes it returns are out of range
+ * and the kernel falls back to its hash, or still land on ours.
+ */
+static int count_listening(const struct sockaddr_storage *ss)
+{
+	const char *path = ss->ss_family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
+	char want[64], line[512];
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+		const uint32_t *w = (const uint32_t *)&s6->sin6_addr;
+		snprintf(want, sizeof(want), "%08X%08X%08X%08X:%04X", w[0], w[1], w[2], w[3],
+			 ntohs(s6->sin6_port));
+	} else {
+		const struct sockaddr_in *s4 = (const void *)ss;
+		snprintf(want, sizeof(want), "%08X:%04X", s4->sin_addr.s_addr, ntohs(s4->sin_port));
+	}
+	FILE *f = fopen(path, "r");
+	int n = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char local[64], remote[64], st[8];
+		if (sscanf(line, "%*s %63s %63s %7s", local, remote, st) == 3 &&
+		    strcmp(st, "0A") == 0 && strcmp(local, want) == 0)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void steer_to_new(int fd, int n_old, int n_new)
+{
+	struct sock_filter code[] = {
+		{ BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)(SKF_AD_OFF + SKF_AD_RANDOM) },
+		{ BPF_ALU | BPF_MOD | BPF_K, 0, 0, (uint32_t)n_new },
+		{ BPF_ALU | BPF_ADD | BPF_K, 0, 0, (uint32_t)n_old },
+		{ BPF_RET | BPF_A, 0, 0, 0 },
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) < 0)
+		log_say(LOG_LVL_WARNING, "cannot steer new connections away from the old instance "
+			"(%s): some may be reset when it exits; use -x to avoid it", strerror(errno));
+}
+
 /* ------------------------------------------------------------ unix */
 
 static int owner_ids(const struct bind_conf *b, uid_t *uid, gid_t *gid)
@@ -249,14 +303,19 @@ static int bind_one(struct master *m, struct listener *l, struct inherited *inh)
 		int reuseport = !m->p.cfg->global.noreuseport;
 		l->nfds = reuseport ? m->p.nworkers : 1;
 		l->fds = xcalloc((size_t)l->nfds, sizeof(int));
+		int fresh = 0, n_old = reuseport && m->o->nstop_pids ? count_listening(&ss) : 0;
 		for (int w = 0; w < l->nfds; w++) {
 			addr_key(a, &ss, w, l->key, sizeof(l->key));
 			l->fds[w] = inherited_take(inh, l->key);
-			if (l->fds[w] < 0)
+			if (l->fds[w] < 0) {
 				l->fds[w] = bind_inet(b, &ss, len, reuseport, backlog);
+				fresh++;
+			}
 			if (l->fds[w] < 0)
 				return -1;
 		}
+		if (n_old > 0 && fresh == l->nfds)
+			steer_to_new(l->fds[0], n_old, l->nfds);
 		return 0;
 	}
 	l->nfds = 1;
@@ -390,11 +449,15 @@ void master_close_listeners(struct master *m)
 	struct weir_proc *p = &m->p;
 	for (int i = 0; i < p->nlisteners; i++)
 		for (int w = 0; w < p->listeners[i].nfds; w++)
-			if (p->listeners[i].fds[w] >= 0)
+			if (p->listeners[i].fds[w] >= 0) {
 				close(p->listeners[i].fds[w]);
+				p->listeners[i].fds[w] = -1;
+			}
 	for (int i = 0; i < p->nstats; i++)
-		if (p->stats[i].fd >= 0)
+		if (p->stats[i].fd >= 0) {
 			close(p->stats[i].fd);
+			p->stats[i].fd = -1;
+		}
 }
 
 /* ------------------------------------------------------------ servers */

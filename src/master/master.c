@@ -321,6 +321,11 @@ static void stop(struct master *m, int hard)
 	m->stopping = hard ? 2 : 1;
 	sd_notify_msg("STOPPING=1");
 	signal_kids(m, hard ? SIGTERM : SIGUSR1, SIGTERM);
+	/* Out of the SO_REUSEPORT group at once: a socket nobody accepts on
+	 * would still get its share of new connections (an instance started
+	 * with -sf is binding beside this one), and lose them at exit. The
+	 * workers drain what is queued and close their copies too. */
+	master_close_listeners(m);
 	m->stop_timer = evtimer_new(m->p.base, hard ? kill_cb : hard_stop_after_cb, m);
 	int after = m->p.cfg->global.hard_stop_after;
 	struct timeval tv = { hard || after <= 0 ? STOP_GRACE_S : after / 1000,
@@ -468,9 +473,10 @@ static int load(struct master *m)
 		return -1;
 	}
 	if (cfg_count_listeners(m->p.cfg) == 0) {
-		log_say(LOG_LVL_ALERT, "Configuration file has no error but will not start "
-			"(no listener) => exit(2).");
-		return -2;
+		/* HAProxy's words and status when starting (check mode says exit 2) */
+		log_say(LOG_LVL_ALERT, "No enabled listener found (check for 'bind' directives) ! "
+			"Exiting.");
+		return -1;
 	}
 	return 0;
 }
@@ -560,7 +566,7 @@ int master_main(const struct cli_opts *o, char **argv)
 		rc = -1;
 	if (rc < 0) {
 		master_free(&m);
-		return rc == -2 ? 2 : 1;
+		return 1;
 	}
 	warn_unsupported(m.p.cfg);
 	log_init(m.p.cfg, m.p.progname);

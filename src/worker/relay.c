@@ -405,14 +405,18 @@ int64_t relay_deadline(const struct session *s)
 	return dc < ds ? dc : ds;
 }
 
-void relay_expired(struct session *s, int64_t now)
+int relay_expired(struct session *s, int64_t now)
 {
 	int tc = side_timeout(s, 1), ts = side_timeout(s, 0);
 	if (tc && now >= s->cli_active + tc) {
 		sess_set_term(s, 'c', 'D');
 		sess_close(s);
-	} else if (ts && now >= s->srv_active + ts) {
+		return 1;
+	}
+	if (ts && now >= s->srv_active + ts) {
 		sess_set_term(s, 's', 'D');
 		sess_close(s);
+		return 1;
 	}
+	return 0;
 }

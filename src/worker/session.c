@@ -89,6 +89,7 @@ static void tmo_cb(evutil_socket_t fd, short what, void *arg)
 	switch (s->state) {
 	case SESS_QUEUED:
 		if (now >= s->deadline_state) {
+			s->tw = wk_now_ms() - s->t_queue_start;
 			sess_set_term(s, 's', 'Q');
 			sess_close(s);
 			return;
@@ -108,9 +109,8 @@ static void tmo_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		break;
 	case SESS_ESTABLISHED:
-		relay_expired(s, now);
-		if (s->state == SESS_CLOSED)
-			return;
+		if (relay_expired(s, now))
+			return;   /* freed */
 		break;
 	default:
 		return;
@@ -514,7 +514,8 @@ void sess_connect_failed(struct session *s, int timeout)
 		if (assign_server(s) != 0)
 			return;
 	}
-	if (timeout) {
+	if (timeout || redis) {
+		/* no turn-around before a timed-out or redispatched attempt */
 		try_connect(s);
 		return;
 	}
@@ -558,7 +559,9 @@ static void try_connect(struct session *s)
 		return;
 	}
 	s->state = SESS_CONNECTING;
-	s->t_connect_start = wk_now_ms();
+	/* %Tc runs from the first attempt: retries and their waits count in it */
+	if (s->retries == 0)
+		s->t_connect_start = wk_now_ms();
 	int tc = tmo(s->be->px->timeout.connect);
 	s->deadline_state = tc ? wk_coarse_ms() + tc : 0;
 	if (connect(s->srvc.fd, (struct sockaddr *)&s->srv_addr, addr_len(&s->srv_addr)) < 0 &&

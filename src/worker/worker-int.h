@@ -136,7 +136,8 @@ void relay_attach(struct session *s);
 void relay_detach_server(struct session *s);
 void relay_stop(struct session *s);
 int64_t relay_deadline(const struct session *s);
-void relay_expired(struct session *s, int64_t now);
+/* Closes the session if a side timed out: 1 then (s is freed). */
+int relay_expired(struct session *s, int64_t now);
 
 /* pipes (relay.c) */
 void wk_pipes_release_all(struct worker *w);

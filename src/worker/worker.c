@@ -118,6 +118,14 @@ fail_fe:
 	return -1;
 }
 
+static void give_back_limits(struct wk_listener *wl)
+{
+	void *shm = wl->w->p->shm;
+	shm_gauge_add(&shm_listener(shm, wl->l->li)->c.scur, -1);
+	shm_gauge_add(&shm_frontend(shm, wl->l->fe)->c.scur, -1);
+	shm_gauge_add(&shm_hdr(shm)->actconn, -1);
+}
+
 static void accept_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct wk_listener *wl = arg;
@@ -132,10 +140,7 @@ static void accept_cb(evutil_socket_t fd, short what, void *arg)
 		int cfd = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			int err = errno;
-			void *shm = wl->w->p->shm;
-			shm_gauge_add(&shm_listener(shm, wl->l->li)->c.scur, -1);
-			shm_gauge_add(&shm_frontend(shm, wl->l->fe)->c.scur, -1);
-			shm_gauge_add(&shm_hdr(shm)->actconn, -1);
+			give_back_limits(wl);
 			if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM)
 				pause_listener(wl);
 			return;
@@ -205,6 +210,23 @@ static void maybe_exit(struct worker *w)
 		event_base_loopexit(w->p->base, NULL);
 }
 
+/* Accepts what waits in a listener's queue before it is closed. */
+static void drain_queue(struct wk_listener *wl)
+{
+	for (int i = 0; i < 4 * WK_MAXACCEPT; i++) {
+		if (take_limits(wl) < 0)
+			return;
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int cfd = accept4(wl->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd < 0) {
+			give_back_limits(wl);
+			return;
+		}
+		sess_accept(wl, cfd, &ss, len);
+	}
+}
+
 void worker_soft_stop(struct weir_proc *p)
 {
 	struct worker *w = wk_self;
@@ -212,6 +234,8 @@ void worker_soft_stop(struct weir_proc *p)
 	if (!w)
 		return;
 	for (int i = 0; i < w->nls; i++) {
+		/* what is already queued on the socket is served, not lost */
+		drain_queue(&w->ls[i]);
 		event_del(w->ls[i].ev);
 		/* This worker's copy only: the socket stays open in the master
 		 * and in the next generation's worker, so nothing is refused. */

@@ -5,6 +5,9 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/seeds.sh tests/integrat
 # weir's test backend (tests/tools) and real clients on loopback
 DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/reload.sh \
 	tests/integration/daemon/workers.sh tests/integration/daemon/stats.sh \
-	tests/integration/daemon/relay.sh tests/integration/daemon/takeover.sh
+	tests/integration/daemon/relay.sh tests/integration/daemon/takeover.sh \
+	tests/integration/daemon/modes.sh tests/integration/daemon/timeouts.sh \
+	tests/integration/daemon/retries.sh tests/integration/daemon/listeners.sh \
+	tests/integration/daemon/checks.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py

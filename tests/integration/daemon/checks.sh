@@ -54,8 +54,10 @@ check "show stat: s1 UP/L4OK after the first checks (got $(col s1 status)/$(col 
 	test "$(col s1 status)/$(col s1 check_status)" = UP/L4OK
 check "show stat: the disabled s3 is MAINT (got $(col s3 status))" test "$(col s3 status)" = MAINT
 out=$($TCPLOAD --target "127.0.0.1:$FE" --total 20)
+# two workers balance independently: 10 each, give or take one per worker
 check "both servers share the traffic (s1=$(json names.s1 <<<"$out") s2=$(json names.s2 <<<"$out"))" \
-	test "$(json names.s1 <<<"$out")" -eq 10 -a "$(json names.s2 <<<"$out")" -eq 10
+	test "$(json names.s1 <<<"$out")" -ge 8 -a "$(json names.s1 <<<"$out")" -le 12 -a \
+	$(( $(json names.s1 <<<"$out") + $(json names.s2 <<<"$out") )) -eq 20
 
 # ---- s1's backend stops
 t0=$(now)

