@@ -109,25 +109,10 @@ static void print_summary(const struct cfg *cfg)
 	}
 }
 
-static struct cfg *load_config(const struct cli_opts *o)
-{
-	struct cfg *cfg = cfg_new();
-	cfg->warnings_fatal = o->warnings_fatal;
-	cfg->check_only = o->mode == CLI_CHECK;
-	cfg->cli_maxconn = o->maxconn;
-	cfg->cli_maxconn_default = o->maxconn_default;
-	for (int i = 0; i < o->nfiles; i++)
-		cfg_load_path(cfg, o->files[i]);
-	cfg_finish(cfg);
-	if (o->maxconn)
-		cfg->global.maxconn = o->maxconn;
-	return cfg;
-}
-
 /* -c: 0 valid, 1 errors, 2 valid but nothing listens (HAProxy's codes). */
 static int run_check(const struct cli_opts *o)
 {
-	struct cfg *cfg = load_config(o);
+	struct cfg *cfg = master_load_config(o);
 	if (!o->quiet)
 		cfg_print_diags(cfg, stderr);
 	int rc;

@@ -12,7 +12,8 @@
 int master_main(const struct cli_opts *o, char **argv);
 
 /* Loads the files of the command line into a new model (diagnostics kept
- * in it, not printed). */
+ * in it, not printed); with -c nothing is bound, connected or resolved.
+ * Shared by `weir -c`, the start and every reload. */
 struct cfg *master_load_config(const struct cli_opts *o);
 
 #endif

@@ -52,6 +52,7 @@ struct cfg *master_load_config(const struct cli_opts *o)
 {
 	struct cfg *cfg = cfg_new();
 	cfg->warnings_fatal = o->warnings_fatal;
+	cfg->check_only = o->mode == CLI_CHECK;
 	cfg->cli_maxconn = o->maxconn;
 	cfg->cli_maxconn_default = o->maxconn_default;
 	for (int i = 0; i < o->nfiles; i++)
