@@ -122,5 +122,13 @@ d_done() {
 	else
 		ok "no sanitizer report from weir's processes"
 	fi
+	# a failure shows what the processes said, for the CI log
+	if [ "$t_failed" -gt 0 ]; then
+		local f
+		for f in "$T_TMP"/*.log; do
+			echo "# --- last lines of $(basename "$f")"
+			tail -15 "$f" | sed 's/^/#   /'
+		done
+	fi
 	done_testing
 }
