@@ -20,8 +20,10 @@ struct xprt_ops {
 	const char *name;
 	/* > 0 bytes, 0 at end of stream, XPRT_AGAIN or XPRT_ERROR. */
 	ssize_t (*rcv)(struct conn *c, void *buf, size_t len);
-	/* >= 0 bytes taken (possibly fewer than len), XPRT_AGAIN or XPRT_ERROR. */
-	ssize_t (*snd)(struct conn *c, const void *buf, size_t len);
+	/* >= 0 bytes taken (possibly fewer than len), XPRT_AGAIN or XPRT_ERROR.
+	 * `more`: a shutdown or more data follows at once, so the bytes may
+	 * wait for it in one segment (MSG_MORE: data and FIN in one packet). */
+	ssize_t (*snd)(struct conn *c, const void *buf, size_t len, int more);
 	/* Half-close: no more data will be sent. */
 	void (*shutw)(struct conn *c);
 	/* Closes the socket. `abort` resets it (SO_LINGER 0) instead of a FIN. */

@@ -19,9 +19,9 @@ static ssize_t raw_rcv(struct conn *c, void *buf, size_t len)
 	return XPRT_ERROR;
 }
 
-static ssize_t raw_snd(struct conn *c, const void *buf, size_t len)
+static ssize_t raw_snd(struct conn *c, const void *buf, size_t len, int more)
 {
-	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
 	if (n >= 0)
 		return n;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
