@@ -178,8 +178,10 @@ static int h1_request_line(struct h1_ctx *c, const char **pp)
 	if (p == s)
 		return h1_bad(c, p, *p == ' ' ? "more than one space in the request line"
 				       : h1_why(*p, "invalid character in the request-target"));
+	if (*p == '\r' || *p == '\n')
+		return h1_bad(c, p, "no HTTP version in the request line (HTTP/0.9)");
 	if (*p != ' ')
-		return h1_bad(c, p, h1_why(*p, "invalid character in the request-target"));
+		return h1_bad(c, p, "invalid character in the request-target");
 	if ((why = h1_target_form(m->meth, s, (size_t)(p - s))) != NULL)
 		return h1_bad(c, s, why);
 	m->uri = h1_str(c, s, p);
@@ -256,7 +258,11 @@ static int h1_header_line(struct h1_ctx *c, const char **pp)
 		/* RFC 9112 5.1: no whitespace between name and colon, 400. */
 		if (H1_IS(*p, H1_C_OWS))
 			return h1_bad(c, p, "whitespace between a field name and its colon");
-		return h1_bad(c, p, h1_why(*p, p == s ? "empty field name" : "invalid character in a field name"));
+		if (p == s)
+			return h1_bad(c, p, h1_why(*p, "empty field name"));
+		if (*p == '\r' || *p == '\n')
+			return h1_bad(c, p, "field line without a colon");
+		return h1_bad(c, p, "invalid character in a field name");
 	}
 	n = p++;
 	while (p < end && H1_IS(*p, H1_C_OWS))
@@ -318,7 +324,7 @@ static int h1_done(struct h1_ctx *c, const char *p)
 
 	if (m->buf != c->base) {
 		if (n > m->buf_cap)
-			return h1_fail(c->err, c->toolong, "head larger than the message buffer", 0);
+			return h1_fail(c->err, c->toolong, "head larger than the message buffer", m->buf_cap);
 		memcpy(m->buf, c->base, n);
 	}
 	m->buf_len = m->head_len = (uint32_t)n;
@@ -333,6 +339,7 @@ int h1_parse_request(struct http_msg *m, const char *data, size_t len, size_t ma
 	int r;
 
 	h1_ctx_init(&c, m, data, len, max_head, err);
+	m->is_response = 0;
 	c.bad = 400;
 	c.toolong = 431;
 	/* RFC 9112 2.2: ignore empty lines before the request-line (old
