@@ -32,7 +32,10 @@ if [ ! -e "$POLICY" ]; then
 	chmod 755 "$POLICY"
 	created=1
 fi
-cleanup() { [ -n "$created" ] && rm -f "$POLICY"; }
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	if [ -n "$created" ]; then rm -f "$POLICY"; fi
+}
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
@@ -41,3 +44,4 @@ apt-get update
 apt-get install -y --no-install-recommends redis-server postgresql mariadb-server
 have || { echo "install-servers: a server is still missing after the install" >&2; exit 1; }
 echo "install-servers: done"
+exit 0
