@@ -139,18 +139,21 @@ SMP_FN(smp_fetch_pid)
 
 /* ------------------------------------------------ proxies */
 
-/* The proxy an argument names (resolved at load time), else the current
- * frontend or backend; its record through the layout's index. */
+/* The proxy an argument names (resolved at load time; by name for an
+ * expression parsed after the load), else the current frontend or
+ * backend; its record through the layout's index. */
 int smp_px_rec(struct smp_ctx *c, const struct sample_arg *arg, int backend)
 {
 	const struct proxy_conf *px;
 	const int *map = backend ? c->be_of_px : c->fe_of_px;
+	unsigned cap = backend ? PX_CAP_BE : PX_CAP_FE;
 	if (!arg)
 		return backend ? c->be_rec : c->fe_rec;
-	if (!c->cfg || !map || !arg->resolved)
+	if (!c->cfg || !map)
 		return -1;
 	VEC_EACH(&c->cfg->proxies, const struct proxy_conf *, px)
-		if (px == arg->u.ref)
+		if (arg->resolved ? px == arg->u.ref :
+		    (px->cap & cap) && !(px->cap & PX_CAP_DEF) && !strcmp(px->name, arg->text))
 			return map[px_i];
 	return -1;
 }
