@@ -102,7 +102,8 @@ SMP_FN(smp_conv_time)
 /* field(<index>,<delims>[,<count>]) and word(...) (param "f" / "w"): the
  * index counts from 1, or from -1 at the end; count fields are returned
  * with their delimiters (0: all the rest). Words are fields with runs of
- * delimiters collapsed and the empty ones at the ends dropped. */
+ * delimiters collapsed and the empty ones at the ends dropped. Both only
+ * narrow the span: no copy. */
 struct span {
 	size_t s, e;
 };
@@ -131,30 +132,31 @@ SMP_FN(smp_conv_field)
 	long long idx = args[0].u.sint, cnt = nargs >= 3 ? args[2].u.sint : 1;
 	const char *delim = args[1].text, *str = smp->str.ptr;
 	int words = param[0] == 'w';
-	size_t len = smp->str.len, pos = 0;
-	struct span pieces[64], sp;
-	int n = 0;
-	/* up to 64 pieces are remembered, the common case of short headers;
-	 * longer inputs only support positive indexes past that */
-	long long total = 0;
-	while (next_piece(str, len, delim, words, &pos, &sp) == 0) {
-		if (n < (int)(sizeof(pieces) / sizeof(pieces[0])))
-			pieces[n++] = sp;
-		total++;
-	}
-	if (idx < 0)
+	size_t len = smp->str.len, pos = 0, start = 0;
+	struct span sp;
+	long long total = 0, k = 0;
+	if (idx < 0) {   /* one pass to count, to turn the index around */
+		while (next_piece(str, len, delim, words, &pos, &sp) == 0)
+			total++;
 		idx += total + 1;
-	if (idx < 1 || idx > total || idx > n)
+		pos = 0;
+	}
+	if (idx < 1)
 		return -1;
-	long long last = cnt == 0 ? total : idx + cnt - 1;
-	if (last > total)
-		last = total;
-	if (last > n)
-		last = n;
-	size_t s = pieces[idx - 1].s, e = pieces[last - 1].e;
+	long long last = cnt == 0 ? -1 : idx + cnt - 1;
+	while (next_piece(str, len, delim, words, &pos, &sp) == 0) {
+		if (++k == idx)
+			start = sp.s;
+		if (k >= idx) {
+			smp->str.len = sp.e - start;
+			if (k == last)
+				break;
+		}
+	}
+	if (k < idx)
+		return -1;
 	smp->type = SMP_T_STR;
-	smp->str.ptr = str + s;
-	smp->str.len = e - s;
+	smp->str.ptr = str + start;
 	return 0;
 }
 
@@ -336,8 +338,7 @@ SMP_FN(smp_conv_map)
 SMP_FN(smp_conv_set_var)
 {
 	(void)nargs, (void)param;
-	if (c->vars)
-		(void)smp_var_set(c->vars, args[0].u.var.scope, args[0].u.var.name, smp);
+	(void)smp_var_set(c->vars, args[0].u.var.scope, args[0].u.var.name, smp);
 	return 0;
 }
 

@@ -91,6 +91,17 @@ static int hdr_occ(const struct http_msg *m, const char *n, size_t nl, int full,
 		   const char **vp, size_t *vl)
 {
 	struct hcur cur = { 0, 0 };
+	const char *v;
+	size_t l;
+	int found = -1;
+	if (occ == -1) {   /* the common case of a sample: one pass */
+		while (hdr_next(m, n, nl, full, &cur, &v, &l) == 0) {
+			*vp = v;
+			*vl = l;
+			found = 0;
+		}
+		return found;
+	}
 	if (occ < 0)
 		occ += hdr_count(m, n, nl, full) + 1;
 	if (occ < 1)

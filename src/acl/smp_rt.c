@@ -66,6 +66,8 @@ int smp_rt_init(void)
 	}
 	if (!(rng_s[0] | rng_s[1] | rng_s[2] | rng_s[3]))
 		rng_s[0] = 1;
+	/* ltime() reads the zone once, before a chroot hides /etc/localtime */
+	tzset();
 	match_data = pcre2_match_data_create(SMP_OVECTOR_PAIRS, NULL);
 	if (!match_data)
 		return -1;
@@ -331,6 +333,16 @@ int sample_eval(const struct sample_expr *e, struct smp_ctx *c, struct smp_val *
 
 /* ------------------------------------------------ variables */
 
+/* proc.* variables: one table per worker process. They are not shared
+ * between workers (that needs the segment); set them from rules that every
+ * worker runs alike. */
+static struct smp_vars proc_vars;
+
+static struct smp_vars *vars_of(struct smp_vars *vs, enum smp_var_scope scope)
+{
+	return scope == VAR_SCOPE_PROC ? &proc_vars : vs;
+}
+
 static struct smp_var *var_find(const struct smp_vars *vs, enum smp_var_scope scope,
 				const char *name)
 {
@@ -343,6 +355,9 @@ static struct smp_var *var_find(const struct smp_vars *vs, enum smp_var_scope sc
 int smp_var_set(struct smp_vars *vs, enum smp_var_scope scope, const char *name,
 		const struct smp_val *v)
 {
+	vs = vars_of(vs, scope);
+	if (!vs)
+		return -1;
 	struct smp_var *x = var_find(vs, scope, name);
 	if (!x) {
 		if (vs->n == SMP_VARS_MAX)
@@ -378,6 +393,8 @@ int smp_var_set(struct smp_vars *vs, enum smp_var_scope scope, const char *name,
 int smp_var_get(const struct smp_vars *vs, enum smp_var_scope scope, const char *name,
 		struct smp_val *out)
 {
+	if (scope == VAR_SCOPE_PROC)
+		vs = &proc_vars;
 	const struct smp_var *x = vs ? var_find(vs, scope, name) : NULL;
 	if (!x || x->type == SMP_T_ANY)
 		return -1;

@@ -557,6 +557,13 @@ END_TEST
 
 START_TEST(string_converters)
 {
+	char many[400] = "", e[512];
+	for (int i = 1; i <= 100; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s%d", i > 1 ? "-" : "", i);
+	snprintf(e, sizeof(e), "str(%s),field(90,-)", many);
+	STR_EQ(e, "90");
+	snprintf(e, sizeof(e), "str(%s),field(-100,-)", many);
+	STR_EQ(e, "1");
 	STR_EQ("hdr(host),upper", "WWW.EXAMPLE.COM");
 	STR_EQ("str(AbC),lower", "abc");
 	STR_EQ("str(AbC),hex", "416243");
@@ -568,6 +575,10 @@ START_TEST(string_converters)
 	STR_EQ("str(a..b),field(3,.)", "b");
 	STR_EQ("str(a..b),word(2,.)", "b");
 	STR_EQ("str(/x//y/),word(-1,/)", "y");
+	STR_EQ("str(/x//y/),word(1,/,0)", "x//y");
+	STR_EQ("str(a.b.c.d),field(3,.,0)", "c.d");
+	ck_assert_ptr_null(eval_str("str(a.b),field(3,.)"));
+	ck_assert_ptr_null(eval_str("str(a.b),field(-3,.)"));
 	ck_assert_int_eq(eval_int("hdr(host),length"), 15);
 	STR_EQ("str(a%20b+c),url_dec", "a b+c");
 	STR_EQ("str(a%20b+c),url_dec(1)", "a b c");
@@ -591,6 +602,11 @@ START_TEST(variables)
 	ck_assert_ptr_null(eval_str("var(req.who)"));
 	ck_assert_int_eq(eval_int("int(42),set-var(req.n)"), 42);
 	ck_assert_int_eq(eval_int("var(req.n)"), 42);
+	STR_EQ("str(p),set-var(proc.x)", "p");
+	sc.vars = NULL;                  /* proc scope lives in the process */
+	STR_EQ("var(proc.x)", "p");
+	ck_assert_ptr_null(eval_str("var(txn.who)"));
+	sc.vars = &vars;
 	smp_vars_reset(&vars, VAR_SCOPE_REQ);
 	ck_assert_ptr_null(eval_str("var(req.n)"));
 	STR_EQ("var(txn.who)", "www.example.com");
