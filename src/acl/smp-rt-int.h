@@ -90,7 +90,8 @@ struct pat_ipidx {
 void pat_list_index(struct arena *a, struct pat_list *list);
 const struct pattern *pat_ipidx_lookup(const struct pat_ipidx *x, const struct smp_val *v);
 
-/* The per-process PCRE2 match data (smp_rt.c). */
+/* The per-process PCRE2 match data and random generator (smp_rt.c). */
 void *smp_match_data(void);
+uint64_t smp_rand64(void);
 
 #endif

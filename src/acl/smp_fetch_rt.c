@@ -15,8 +15,6 @@
 #include "weir/cfg-t.h"
 #include "weir/shm.h"
 
-uint64_t smp_rand64(void);
-
 /* always_true/false, bool(), int(), str(), ipv4(), ipv6(), meth(): the
  * argument was checked at load time. */
 SMP_FN(smp_fetch_const)

@@ -30,6 +30,7 @@
 static pcre2_match_data *match_data;
 static uint64_t rng_s[4];
 static int rt_ready;
+static pid_t rng_pid;
 
 /* xoshiro256** (Blackman & Vigna): fast, and good enough for uuid() and
  * rand(); nothing here needs to be unpredictable to an attacker beyond the
@@ -51,12 +52,11 @@ static uint64_t rng_next(void)
 	return r;
 }
 
-int smp_rt_init(void)
+/* Seeds from getrandom(); without an entropy source, time and pid still
+ * differ per worker. */
+static void rng_seed(void)
 {
-	if (rt_ready)
-		return 0;
 	if (getrandom(rng_s, sizeof(rng_s), 0) != (ssize_t)sizeof(rng_s)) {
-		/* no entropy source: time and pid still differ per worker */
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		rng_s[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32);
@@ -66,6 +66,14 @@ int smp_rt_init(void)
 	}
 	if (!(rng_s[0] | rng_s[1] | rng_s[2] | rng_s[3]))
 		rng_s[0] = 1;
+	rng_pid = getpid();
+}
+
+int smp_rt_init(void)
+{
+	if (rt_ready)
+		return 0;
+	rng_seed();
 	/* ltime() reads the zone once, before a chroot hides /etc/localtime */
 	tzset();
 	match_data = pcre2_match_data_create(SMP_OVECTOR_PAIRS, NULL);
@@ -82,11 +90,15 @@ void *smp_match_data(void)
 	return match_data;
 }
 
-uint64_t smp_rand64(void);
+/* A child forked after the generator was seeded must not repeat its
+ * parent's sequence (two workers handing out the same uuid): the pid
+ * check reseeds it on its first draw. */
 uint64_t smp_rand64(void)
 {
 	if (!rt_ready)
 		(void)smp_rt_init();
+	if (rng_pid != getpid())
+		rng_seed();
 	return rng_next();
 }
 

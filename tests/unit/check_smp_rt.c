@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -538,6 +539,21 @@ START_TEST(uuid_format)
 		ck_assert_str_ne(u, first);
 	}
 	regfree(&re);
+	/* a worker forked after the seed draws its own sequence */
+	int fds[2];
+	char child[37] = "", mine[37];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		smp_uuid4(child);
+		_exit(write(fds[1], child, 36) == 36 ? 0 : 1);
+	}
+	smp_uuid4(mine);
+	ck_assert_int_eq(read(fds[0], child, 36), 36);
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	ck_assert_str_ne(child, mine);
 }
 END_TEST
 
