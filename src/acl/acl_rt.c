@@ -78,7 +78,6 @@ static int net_eq(const unsigned char *a, const unsigned char *net, int bits)
 }
 
 /* An IPv4 pattern matches an IPv4-mapped IPv6 address and the reverse. */
-int pat_ip_match(const struct pattern *p, const struct smp_val *v);
 int pat_ip_match(const struct pattern *p, const struct smp_val *v)
 {
 	unsigned char m6[16] = { [10] = 0xff, [11] = 0xff };

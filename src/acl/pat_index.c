@@ -19,7 +19,6 @@
 #include "smp-rt-int.h"
 #include "weir/util.h"
 
-int pat_ip_match(const struct pattern *p, const struct smp_val *v);
 
 struct keyed {
 	uint32_t key;

@@ -89,6 +89,8 @@ struct pat_ipidx {
 /* Builds list->idx from list->pats when list->match is IP (arena owned). */
 void pat_list_index(struct arena *a, struct pat_list *list);
 const struct pattern *pat_ipidx_lookup(const struct pat_ipidx *x, const struct smp_val *v);
+/* Is v in the network of IP pattern p? (acl_rt.c) */
+int pat_ip_match(const struct pattern *p, const struct smp_val *v);
 
 /* The per-process PCRE2 match data and random generator (smp_rt.c). */
 void *smp_match_data(void);

@@ -25,7 +25,6 @@ static int out_str(struct smp_val *smp, char *p, size_t n)
 /* lower, upper (param "l" / "u") */
 SMP_FN(smp_conv_case)
 {
-	(void)args, (void)nargs;
 	char *p = smp_scratch_alloc(c, smp->str.len);
 	if (!p && smp->str.len)
 		return -1;
@@ -42,7 +41,6 @@ SMP_FN(smp_conv_case)
 
 SMP_FN(smp_conv_hex)
 {
-	(void)args, (void)nargs, (void)param;
 	static const char hx[] = "0123456789ABCDEF";
 	char *p = smp_scratch_alloc(c, smp->str.len * 2);
 	if (!p && smp->str.len)
@@ -58,7 +56,6 @@ SMP_FN(smp_conv_hex)
 /* RFC 4648 section 4, with padding. */
 SMP_FN(smp_conv_base64)
 {
-	(void)args, (void)nargs, (void)param;
 	static const char b64[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *s = (const unsigned char *)smp->str.ptr;
@@ -128,7 +125,6 @@ static int next_piece(const char *str, size_t len, const char *delim, int words,
 
 SMP_FN(smp_conv_field)
 {
-	(void)c;
 	long long idx = args[0].u.sint, cnt = nargs >= 3 ? args[2].u.sint : 1;
 	const char *delim = args[1].text, *str = smp->str.ptr;
 	int words = param[0] == 'w';
@@ -162,7 +158,6 @@ SMP_FN(smp_conv_field)
 
 SMP_FN(smp_conv_ipmask)
 {
-	(void)c, (void)param;
 	if (smp->type == SMP_T_IPV4) {
 		int b = args[0].u.mask.bits;
 		uint32_t m = b ? 0xffffffffu << (32 - b) : 0;
@@ -182,7 +177,6 @@ SMP_FN(smp_conv_ipmask)
 
 SMP_FN(smp_conv_length)
 {
-	(void)args, (void)nargs, (void)c, (void)param;
 	smp->sint = (long long)smp->str.len;
 	smp->type = SMP_T_SINT;
 	return 0;
@@ -249,7 +243,6 @@ static int json_esc(uint32_t ch, char *out)
  * utf8 fails on bad input; s skips bad sequences, p accepts bad ranges. */
 SMP_FN(smp_conv_json)
 {
-	(void)param;
 	int mode = json_mode(nargs, args);
 	const unsigned char *s = (const unsigned char *)smp->str.ptr;
 	size_t n = smp->str.len, o = 0, cap = c->scr.buf ? c->scr.cap - c->scr.used : 0;
@@ -293,7 +286,6 @@ static int hexval(char ch)
  * the '?' of a URL. */
 SMP_FN(smp_conv_url_dec)
 {
-	(void)param;
 	int in_q = nargs >= 1 && args[0].u.sint;
 	const char *s = smp->str.ptr;
 	size_t n = smp->str.len, o = 0;
@@ -337,13 +329,11 @@ SMP_FN(smp_conv_map)
 
 SMP_FN(smp_conv_set_var)
 {
-	(void)nargs, (void)param;
 	(void)smp_var_set(c->vars, args[0].u.var.scope, args[0].u.var.name, smp);
 	return 0;
 }
 
 SMP_FN(smp_conv_same)
 {
-	(void)args, (void)nargs, (void)smp, (void)c, (void)param;
 	return 0;
 }

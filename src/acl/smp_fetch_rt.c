@@ -19,7 +19,6 @@
  * argument was checked at load time. */
 SMP_FN(smp_fetch_const)
 {
-	(void)c;
 	smp->type = SMP_T_BOOL;
 	if (!strcmp(param, "true") || !strcmp(param, "false")) {
 		smp->sint = param[0] == 't';
@@ -55,8 +54,6 @@ SMP_FN(smp_fetch_const)
  * unit, the offset counted in that unit. */
 SMP_FN(smp_fetch_date)
 {
-	(void)c;
-	(void)param;
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	const char *unit = nargs >= 2 ? args[1].text : "s";
@@ -72,7 +69,6 @@ SMP_FN(smp_fetch_date)
 
 SMP_FN(smp_fetch_date_us)
 {
-	(void)args, (void)nargs, (void)c, (void)param;
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	smp->type = SMP_T_SINT;
@@ -82,7 +78,6 @@ SMP_FN(smp_fetch_date_us)
 
 SMP_FN(smp_fetch_env)
 {
-	(void)nargs, (void)c, (void)param;
 	const char *v = getenv(args[0].text);
 	if (!v)
 		return -1;
@@ -92,7 +87,6 @@ SMP_FN(smp_fetch_env)
 
 SMP_FN(smp_fetch_uuid)
 {
-	(void)args, (void)nargs, (void)param;
 	char tmp[37];
 	char *p = smp_scratch_alloc(c, 36);
 	if (!p)
@@ -108,7 +102,6 @@ SMP_FN(smp_fetch_uuid)
 /* var(<name>[,<default>]): the default is a string, as in HAProxy. */
 SMP_FN(smp_fetch_var)
 {
-	(void)param;
 	if (smp_var_get(c->vars, args[0].u.var.scope, args[0].u.var.name, smp) == 0)
 		return 0;
 	if (nargs < 2)
@@ -119,7 +112,6 @@ SMP_FN(smp_fetch_var)
 
 SMP_FN(smp_fetch_rand)
 {
-	(void)c, (void)param;
 	uint64_t r = smp_rand64() >> 32;
 	smp->type = SMP_T_SINT;
 	smp->sint = nargs >= 1 && args[0].u.sint > 0 ?
@@ -129,7 +121,6 @@ SMP_FN(smp_fetch_rand)
 
 SMP_FN(smp_fetch_pid)
 {
-	(void)args, (void)nargs, (void)c, (void)param;
 	smp->type = SMP_T_SINT;
 	smp->sint = getpid();
 	return 0;
@@ -175,7 +166,6 @@ SMP_FN(smp_fetch_px_conn)
  * `option allbackups`. The checker keeps srv_act/srv_bck current. */
 SMP_FN(smp_fetch_nbsrv)
 {
-	(void)param;
 	int rec = smp_px_rec(c, nargs >= 1 ? &args[0] : NULL, 1);
 	if (!c->shm || rec < 0)
 		return -1;
@@ -192,7 +182,6 @@ SMP_FN(smp_fetch_nbsrv)
 
 SMP_FN(smp_fetch_px_id)
 {
-	(void)args, (void)nargs;
 	const struct proxy_conf *px = param[0] == 'b' ? c->be : c->fe;
 	if (!px)
 		return -1;
@@ -203,7 +192,6 @@ SMP_FN(smp_fetch_px_id)
 
 SMP_FN(smp_fetch_px_name)
 {
-	(void)args, (void)nargs;
 	const struct proxy_conf *px = param[0] == 'b' ? c->be : c->fe;
 	if (!px)
 		return -1;
@@ -220,7 +208,6 @@ static const struct sockaddr_storage *l4_addr(struct smp_ctx *c, const char *par
 
 SMP_FN(smp_fetch_addr)
 {
-	(void)args, (void)nargs;
 	const struct sockaddr_storage *ss = l4_addr(c, param);
 	if (!ss)
 		return -1;
@@ -238,7 +225,6 @@ SMP_FN(smp_fetch_addr)
 
 SMP_FN(smp_fetch_port)
 {
-	(void)args, (void)nargs;
 	const struct sockaddr_storage *ss = l4_addr(c, param);
 	if (!ss)
 		return -1;
@@ -255,7 +241,6 @@ SMP_FN(smp_fetch_port)
 /* ssl_fc: 0 until TLS terminates in weir (the ssl seam sets c->ssl). */
 SMP_FN(smp_fetch_ssl_fc)
 {
-	(void)args, (void)nargs, (void)param;
 	smp->type = SMP_T_BOOL;
 	smp->sint = c->ssl != 0;
 	return 0;

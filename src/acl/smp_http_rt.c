@@ -265,7 +265,6 @@ static int uri_path(const struct http_msg *m, int with_q, const char **pp, size_
 
 SMP_FN(smp_fetch_proto_http)
 {
-	(void)args, (void)nargs, (void)param;
 	smp->type = SMP_T_BOOL;
 	smp->sint = c->req != NULL;
 	return 0;
@@ -273,7 +272,6 @@ SMP_FN(smp_fetch_proto_http)
 
 SMP_FN(smp_fetch_method)
 {
-	(void)args, (void)nargs, (void)param;
 	if (!c->req)
 		return -1;
 	smp_set_str(smp, c->req->buf + c->req->method.off, c->req->method.len);
@@ -285,7 +283,6 @@ SMP_FN(smp_fetch_method)
 /* path, pathq (param "q") */
 SMP_FN(smp_fetch_path)
 {
-	(void)args, (void)nargs;
 	const char *p;
 	size_t l;
 	if (!c->req || uri_path(c->req, param && param[0] == 'q', &p, &l) < 0)
@@ -296,7 +293,6 @@ SMP_FN(smp_fetch_path)
 
 SMP_FN(smp_fetch_query)
 {
-	(void)args, (void)nargs, (void)param;
 	size_t n;
 	if (!c->req)
 		return -1;
@@ -309,7 +305,6 @@ SMP_FN(smp_fetch_query)
 
 SMP_FN(smp_fetch_url)
 {
-	(void)args, (void)nargs, (void)param;
 	size_t n;
 	if (!c->req)
 		return -1;
@@ -323,7 +318,6 @@ SMP_FN(smp_fetch_url)
  * character (default '&'). */
 SMP_FN(smp_fetch_url_param)
 {
-	(void)param;
 	const char *n = nargs >= 1 && *args[0].text ? args[0].text : NULL;
 	const char *delim = nargs >= 2 && *args[1].text ? args[1].text : "&";
 	size_t len, nl = n ? strlen(n) : 0;
@@ -351,7 +345,6 @@ SMP_FN(smp_fetch_url_param)
 /* base: the first Host header followed by the path (no query). */
 SMP_FN(smp_fetch_base)
 {
-	(void)args, (void)nargs, (void)param;
 	const char *p, *h;
 	size_t pl, hl;
 	if (!c->req || uri_path(c->req, 0, &p, &pl) < 0)
@@ -374,7 +367,6 @@ SMP_FN(smp_fetch_base)
 /* req.ver, res.ver: "1.0", "1.1", "2.0". */
 SMP_FN(smp_fetch_ver)
 {
-	(void)args, (void)nargs;
 	static const char digits[] = "0123456789";
 	const struct http_msg *m = smp_http_msg(c, param);
 	if (!m || m->vmajor < 0 || m->vmajor > 9 || m->vminor < 0 || m->vminor > 9)
@@ -393,7 +385,6 @@ SMP_FN(smp_fetch_ver)
 
 SMP_FN(smp_fetch_status)
 {
-	(void)args, (void)nargs, (void)param;
 	int st = c->status ? c->status : c->res ? c->res->status : 0;
 	if (!st)
 		return -1;
