@@ -20,6 +20,7 @@
 
 #include "check_main.h"
 #include "testutil.h"
+#include "weir/acl.h"
 #include "weir/rule-t.h"
 #include "weir/sample-rt.h"
 #include "weir/sample.h"
@@ -244,10 +245,9 @@ static int cond(int i)
 	return acl_cond_eval(r->cond, &sc);
 }
 
-static struct sample_expr *expr(const char *text)
+static struct cfg_ctx *t_ctx(void)
 {
 	static struct cfg_ctx ctx;
-	char err[1024];
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = cfg;
 	ctx.arena = cfg->arena;
@@ -256,7 +256,13 @@ static struct sample_expr *expr(const char *text)
 	ctx.loc.line = 1;
 	ctx.kw = "test";
 	ctx.px = fe;
-	struct sample_expr *e = sample_expr_parse(&ctx, text, 0, err, sizeof(err));
+	return &ctx;
+}
+
+static struct sample_expr *expr(const char *text)
+{
+	char err[1024];
+	struct sample_expr *e = sample_expr_parse(t_ctx(), text, 0, err, sizeof(err));
 	ck_assert_msg(e != NULL, "'%s': %s", text, err);
 	return e;
 }
@@ -279,6 +285,20 @@ static long long eval_int(const char *text)
 	ck_assert_msg(sample_eval(expr(text), &sc, &v) == 0, "%s not found", text);
 	ck_assert_int_eq(smp_cast(&v, SMP_T_SINT, &sc), 0);
 	return v.sint;
+}
+
+/* A condition written after the load ("if { ... } || name"), evaluated. */
+static int cond_text(const char *text)
+{
+	char buf[512], *w[32];
+	int n = 0;
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *save, *t = strtok_r(buf, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
+		w[n++] = t;
+	struct acl_cond *c = acl_cond_parse(t_ctx(), n, w, SMP_AT_HTTP_REQ);
+	ck_assert_msg(c != NULL, "'%s' did not parse", text);
+	sc.scr.used = 0;
+	return acl_cond_eval(c, &sc);
 }
 
 #define STR_EQ(text, want) do { \
@@ -429,6 +449,47 @@ START_TEST(response)
 	ck_assert_ptr_null(eval_str("res.cook(path)"));   /* attributes are no cookies */
 	ck_assert_int_eq(eval_int("res.cook_cnt"), 2);
 	STR_EQ("res.ver", "1.1");
+}
+END_TEST
+
+START_TEST(matchers)
+{
+	static const struct { const char *cond; int want; } cases[] = {
+		{ "if { hdr(x-fwd) -m found }", 1 },
+		{ "if { hdr(x-none) -m found }", 0 },
+		{ "unless { hdr(x-none) -m found }", 1 },
+		{ "if { hdr(host) -m len 15 }", 1 },
+		{ "if { hdr(host) -m len 16: }", 0 },
+		{ "if { hdr(host) -m beg -i WWW. }", 1 },
+		{ "if { hdr(host) -m beg WWW. }", 0 },
+		{ "if { hdr(host) -m end .com }", 1 },
+		{ "if { hdr(host) -m sub ample }", 1 },
+		{ "if { hdr(host) -m dom www }", 1 },
+		{ "if { hdr(host) -m dom ww }", 0 },
+		{ "if { hdr(host) -m reg -i ^WWW\\. }", 1 },
+		{ "if { path -m dir users }", 1 },
+		{ "if { path -m dir user }", 0 },
+		{ "if { url_param(x) -m int 1 }", 1 },
+		{ "if { url_param(x) -m int gt 1 }", 0 },
+		{ "if { int(0) -m bool }", 0 },
+		{ "if { int(3) -m bool }", 1 },
+		{ "if { hdr_cnt(x-fwd) 3:5 }", 1 },
+		{ "if { hdr_cnt(x-fwd) lt 4 }", 0 },
+		{ "if { src -m ip 127.0.0.0/255.0.0.0 }", 1 },
+		{ "if { method -i get }", 1 },
+		{ "if { method POST } || { method GET }", 1 },
+		{ "if ! { method GET }", 0 },
+		{ "if { req.hdr(x-fwd) -m str \"b,c\" }", 1 },
+		{ "if { req.fhdr(x-fwd) -m str c }", 1 },
+		{ "if { req.fhdr(x-fwd) -m str b }", 0 },
+		{ "if { str(a),lower,upper -m str A }", 1 },
+		{ "if HTTP_URL_SLASH !HTTP_URL_STAR !HTTP_URL_ABS", 1 },
+		{ "if { ssl_fc_sni -m found }", 0 },   /* no run-time function: not found */
+		{ "unless { ssl_fc_sni -m found }", 1 },
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(cond_text(cases[i].cond) == cases[i].want, "%s: want %d", cases[i].cond,
+			      cases[i].want);
 }
 END_TEST
 
@@ -654,6 +715,7 @@ static Suite *smp_rt_suite(void)
 	tcase_add_test(tc, src_networks);
 	tcase_add_test(tc, headers_cookies_params);
 	tcase_add_test(tc, response);
+	tcase_add_test(tc, matchers);
 	tcase_add_test(tc, date_ranges);
 	tcase_add_test(tc, maps);
 	tcase_add_test(tc, nbsrv_segment);
