@@ -142,17 +142,35 @@ static void t_on_health(evutil_socket_t fd, short what, void *arg)
 		close(c);
 }
 
-static void t_on_agent(evutil_socket_t fd, short what, void *arg)
+/* The agent answers once it read what the checker sent (agent-send) or
+ * after 50 ms of silence. */
+static char t_got[128];
+
+static void t_on_agent_conn(evutil_socket_t fd, short what, void *arg)
+{
+	struct event **ev = arg;
+	if (what & EV_READ) {
+		ssize_t n = recv(fd, t_got, sizeof(t_got) - 1, MSG_DONTWAIT);
+		t_got[n > 0 ? n : 0] = '\0';
+	}
+	ssize_t n = write(fd, t_reply, strlen(t_reply));
+	(void)n;
+	t_agent_hits++;
+	close(fd);
+	event_free(*ev);
+	free(ev);
+}
+
+static void t_on_agent(evutil_socket_t fd, short what, void *base)
 {
 	(void)what;
-	(void)arg;
 	int c = accept(fd, NULL, NULL);
 	if (c < 0)
 		return;
-	ssize_t n = write(c, t_reply, strlen(t_reply));
-	(void)n;
-	t_agent_hits++;
-	close(c);
+	struct event **ev = xcalloc(1, sizeof(*ev));
+	*ev = event_new(base, c, EV_READ, t_on_agent_conn, ev);
+	struct timeval tv = { 0, 50000 };
+	event_add(*ev, &tv);
 }
 
 struct t_env {
@@ -172,7 +190,7 @@ static void t_up(struct t_env *e, const char *fmt)
 	e->hfd = t_bind_any(&hport);
 	e->afd = t_bind_any(&aport);
 	e->hev = event_new(e->base, e->hfd, EV_READ | EV_PERSIST, t_on_health, NULL);
-	e->aev = event_new(e->base, e->afd, EV_READ | EV_PERSIST, t_on_agent, NULL);
+	e->aev = event_new(e->base, e->afd, EV_READ | EV_PERSIST, t_on_agent, e->base);
 	event_add(e->hev, NULL);
 	event_add(e->aev, NULL);
 	char text[1024];
@@ -302,6 +320,42 @@ START_TEST(test_slowstart_loopback)
 }
 END_TEST
 
+/* agent-send is written verbatim once connected; the agent's reply may
+ * come without a newline, ended by its close. */
+START_TEST(test_agent_send)
+{
+	struct t_env e;
+	t_reply = "25%";
+	t_got[0] = '\0';
+	t_up(&e, "defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 1s\n"
+	     "  timeout server 1s\nbackend be\n  server s 127.0.0.1:%d weight 8 "
+	     "agent-check agent-port %d agent-inter 100ms agent-send \"hello be/s\\n\"\n");
+	struct shm_srv *r = shm_server(e.p.shm, 0);
+	t_run(&e, 400);
+	ck_assert_str_eq(t_got, "hello be/s\n");
+	ck_assert_uint_eq(t_load32(&r->weight_pct), 25);
+	ck_assert_uint_eq(t_load32(&r->op_state), SHM_OP_UP);    /* no `check`: agent only */
+	t_down(&e);
+}
+END_TEST
+
+/* An agent that is not there changes nothing (the health check decides). */
+START_TEST(test_agent_unreachable)
+{
+	struct t_env e;
+	t_reply = "down\n";
+	t_up(&e, T_AGENT_CFG);
+	struct shm_srv *r = shm_server(e.p.shm, 0);
+	close(e.afd);
+	event_del(e.aev);
+	e.afd = socket(AF_INET, SOCK_STREAM, 0);   /* closed by t_down */
+	t_run(&e, 400);
+	ck_assert_uint_eq(t_load32(&r->op_state), SHM_OP_UP);
+	ck_assert_uint_eq(t_load32(&r->weight_pct), 100);
+	t_down(&e);
+}
+END_TEST
+
 static Suite *agent_suite(void)
 {
 	Suite *s = suite_create("agent");
@@ -315,6 +369,8 @@ static Suite *agent_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_agent_loopback);
 	tcase_add_test(tc, test_slowstart_loopback);
+	tcase_add_test(tc, test_agent_send);
+	tcase_add_test(tc, test_agent_unreachable);
 	suite_add_tcase(s, tc);
 	return s;
 }
