@@ -56,6 +56,7 @@ struct agent_srv {
 	size_t len;
 	int down;                 /* the agent said down/fail/stopped */
 	int maint;                /* the agent said maint */
+	int maxconn;              /* the last maxconn:N logged, -1 none */
 };
 
 static struct agent_srv *agent_tab;
@@ -213,8 +214,13 @@ static void agent_apply(struct chk *c, struct agent_srv *a, const struct agent_r
 	}
 	if (rep->weight >= 0)
 		check_weight_agent(c, check_agent_weight_pct(rep->weight, r->weight_cfg), -1);
-	if (rep->maxconn >= 0)
-		agent_log(c, "agent asks for %s, not applied yet.", "maxconn");
+	if (rep->maxconn >= 0 && rep->maxconn != a->maxconn) {
+		/* struct shm_srv's maxconn is the master's: logged, not applied */
+		char what[32];
+		snprintf(what, sizeof(what), "maxconn:%d", rep->maxconn);
+		agent_log(c, "agent asks for %s, not applied.", what);
+		a->maxconn = rep->maxconn;
+	}
 	if (rep->health)
 		a->down = rep->health != AGENT_HS_UP;
 	char info[200];
@@ -331,6 +337,12 @@ static void agent_run(evutil_socket_t fd, short what, void *arg)
 	struct chk *c = arg;
 	(void)fd;
 	(void)what;
+	/* As health checks: none while the operator holds it in maintenance. */
+	if (__atomic_load_n(&shm_server(c->p->shm, c->srv)->admin, __ATOMIC_RELAXED) &
+	    SHM_ADMIN_MAINT) {
+		checker_schedule(c);
+		return;
+	}
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	agent_start(c);
@@ -396,6 +408,8 @@ int check_agent_setup(struct chk *c, struct weir_proc *p, const struct proxy_con
 	if (!agent_tab) {
 		agent_n = shm_hdr(p->shm)->nsrv;
 		agent_tab = xcalloc(agent_n ? agent_n : 1, sizeof(*agent_tab));
+		for (uint32_t i = 0; i < agent_n; i++)
+			agent_tab[i].maxconn = -1;
 	}
 	c->timer = evtimer_new(p->base, agent_run, c);
 	if (!c->timer)

@@ -102,6 +102,18 @@ static void ss_tick(evutil_socket_t fd, short what, void *arg)
 		evtimer_del(s->timer);
 }
 
+/* Arms the one-second ramp timer; without one, full weight rather than a
+ * weight stuck low. */
+static void ss_arm(struct ss_srv *s, struct event_base *base)
+{
+	struct timeval tv = { .tv_sec = SLOWSTART_STEP_MS / 1000,
+			      .tv_usec = (SLOWSTART_STEP_MS % 1000) * 1000 };
+	if (!s->timer)
+		s->timer = event_new(base, -1, EV_PERSIST, ss_tick, s);
+	if (!s->timer || evtimer_add(s->timer, &tv) < 0)
+		s->ramp = 100;
+}
+
 void check_slowstart_change(struct chk *c, int up)
 {
 	struct ss_srv *s = ss_get(c->p, c->srv, c->be);
@@ -110,16 +122,37 @@ void check_slowstart_change(struct chk *c, int up)
 	if (s->timer)
 		evtimer_del(s->timer);
 	if (up && s->period) {
-		if (!s->timer)
-			s->timer = event_new(c->p->base, -1, EV_PERSIST, ss_tick, s);
 		s->start_ms = checker_now_ms();
 		s->ramp = check_slowstart_ramp(0, s->period);
-		struct timeval tv = { .tv_sec = SLOWSTART_STEP_MS / 1000,
-				      .tv_usec = (SLOWSTART_STEP_MS % 1000) * 1000 };
-		if (!s->timer || evtimer_add(s->timer, &tv) < 0)
-			s->ramp = 100;      /* no timer: better full weight than stuck low */
+		ss_arm(s, c->p->base);
 	}
 	ss_store(s);
+}
+
+/* A checker that starts on a segment it did not lay out (the master
+ * restarted it, or a reload carried weight_pct over) picks up where the
+ * previous one left: a ramp goes on from its percentage, an agent's drain
+ * or weight stays until the agent answers, anything else is reset. */
+void check_slowstart_adopt(struct weir_proc *p, const struct server_conf *conf, uint32_t be,
+			   uint32_t srv)
+{
+	struct shm_srv *r = shm_server(p->shm, srv);
+	uint32_t pct = __atomic_load_n(&r->weight_pct, __ATOMIC_RELAXED);
+	if (pct == 100)
+		return;
+	struct ss_srv *s = ss_get(p, srv, be);
+	s->period = conf->slowstart > 0 ? conf->slowstart : 0;
+	int up = __atomic_load_n(&r->op_state, __ATOMIC_RELAXED) == SHM_OP_UP;
+	if (conf->agent_check && pct == 0) {
+		s->drain = 1;
+	} else if (s->period && up && pct < 100) {
+		s->ramp = pct;
+		s->start_ms = checker_now_ms() - (uint64_t)pct * (uint64_t)s->period / 100;
+		ss_arm(s, p->base);
+	} else if (conf->agent_check) {
+		s->agent_pct = pct;
+	}
+	ss_publish(s);
 }
 
 int check_weight_agent(struct chk *c, int pct, int drain)

@@ -131,6 +131,10 @@ uint32_t check_slowstart_ramp(uint64_t elapsed_ms, int period_ms);
 uint32_t check_weight_pct(uint32_t agent_pct, int drain, uint32_t ramp);
 /* Before a DOWN<->UP store: starts or stops the ramp, stores weight_pct. */
 void check_slowstart_change(struct chk *c, int up);
+/* At checker start, per server: adopts a weight_pct left by a previous
+ * checker (restart, reload). */
+void check_slowstart_adopt(struct weir_proc *p, const struct server_conf *conf, uint32_t be,
+			   uint32_t srv);
 /* The agent's weight (-1 keep) and drain (-1 keep); 1 if weight_pct moved
  * (lb_gen bumped). */
 int check_weight_agent(struct chk *c, int pct, int drain);

@@ -280,6 +280,7 @@ static void checker_add_backend(struct checker *ck, const struct proxy_conf *px,
 	const struct chk_kind *kind = NULL;
 	const struct server_conf *s;
 	VEC_EACH(&px->servers, const struct server_conf *, s) {
+		check_slowstart_adopt(ck->p, s, be, b->srv_first + (uint32_t)s_i);
 		if (s->agent_check && s->agent_port &&
 		    check_agent_setup(&ck->chks[ck->nchk], ck->p, px, s, be,
 				      b->srv_first + (uint32_t)s_i) == 0)

@@ -8,7 +8,9 @@
  * and weight combine with the ramp. Against a real segment and a loopback
  * agent: drain sets weight_pct 0, "ready 50%" 50, "down" takes the server
  * DOWN although its health check passes, "up" brings it back, with lb_gen
- * moved each time; a server coming back UP ramps from a small weight_pct.
+ * moved each time; a server coming back UP ramps from a small weight_pct;
+ * agent-send is sent; an unreachable agent changes nothing; a restarted
+ * checker adopts the weight_pct it finds.
  */
 #include <check.h>
 #include <errno.h>
@@ -146,9 +148,12 @@ static void t_on_health(evutil_socket_t fd, short what, void *arg)
  * after 50 ms of silence. */
 static char t_got[128];
 
+#define T_MAXPEND 16
+static struct event *t_pend[T_MAXPEND];   /* accepted, not answered yet */
+
 static void t_on_agent_conn(evutil_socket_t fd, short what, void *arg)
 {
-	struct event **ev = arg;
+	struct event **slot = arg;
 	if (what & EV_READ) {
 		ssize_t n = recv(fd, t_got, sizeof(t_got) - 1, MSG_DONTWAIT);
 		t_got[n > 0 ? n : 0] = '\0';
@@ -157,8 +162,8 @@ static void t_on_agent_conn(evutil_socket_t fd, short what, void *arg)
 	(void)n;
 	t_agent_hits++;
 	close(fd);
-	event_free(*ev);
-	free(ev);
+	event_free(*slot);
+	*slot = NULL;
 }
 
 static void t_on_agent(evutil_socket_t fd, short what, void *base)
@@ -167,10 +172,28 @@ static void t_on_agent(evutil_socket_t fd, short what, void *base)
 	int c = accept(fd, NULL, NULL);
 	if (c < 0)
 		return;
-	struct event **ev = xcalloc(1, sizeof(*ev));
-	*ev = event_new(base, c, EV_READ, t_on_agent_conn, ev);
+	struct event **slot = NULL;
+	for (int i = 0; i < T_MAXPEND && !slot; i++)
+		if (!t_pend[i])
+			slot = &t_pend[i];
+	if (!slot) {
+		close(c);
+		return;
+	}
+	*slot = event_new(base, c, EV_READ, t_on_agent_conn, slot);
 	struct timeval tv = { 0, 50000 };
-	event_add(*ev, &tv);
+	event_add(*slot, &tv);
+}
+
+static void t_pend_free(void)
+{
+	for (int i = 0; i < T_MAXPEND; i++) {
+		if (!t_pend[i])
+			continue;
+		close(event_get_fd(t_pend[i]));
+		event_free(t_pend[i]);
+		t_pend[i] = NULL;
+	}
 }
 
 struct t_env {
@@ -182,7 +205,7 @@ struct t_env {
 	struct event *hev, *aev;
 };
 
-static void t_up(struct t_env *e, const char *fmt)
+static void t_up_at(struct t_env *e, const char *fmt, int start)
 {
 	int hport, aport;
 	memset(e, 0, sizeof(*e));
@@ -204,12 +227,19 @@ static void t_up(struct t_env *e, const char *fmt)
 	e->p.base = e->base;
 	e->p.role = SHM_ROLE_CHECKER;
 	e->p.worker = -1;
-	ck_assert_int_eq(checker_start(&e->p), 0);
+	if (start)
+		ck_assert_int_eq(checker_start(&e->p), 0);
+}
+
+static void t_up(struct t_env *e, const char *fmt)
+{
+	t_up_at(e, fmt, 1);
 }
 
 static void t_down(struct t_env *e)
 {
 	checker_stop();
+	t_pend_free();
 	event_free(e->hev);
 	event_free(e->aev);
 	close(e->hfd);
@@ -356,6 +386,37 @@ START_TEST(test_agent_unreachable)
 }
 END_TEST
 
+/* A checker restarted on a live segment (or after a reload, which carries
+ * weight_pct over) goes on with a ramp, keeps an agent's drain until the
+ * agent says "ready", and resets what nothing holds any more. */
+START_TEST(test_adopt)
+{
+	struct t_env e;
+	t_reply = "up\n";
+	t_up_at(&e, "defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 1s\n"
+		"  timeout server 1s\nbackend be\n"
+		"  server ramp 127.0.0.1:%d check inter 100ms slowstart 2s\n"
+		"  server plain 127.0.0.1:1\n"
+		"  server agent 127.0.0.1:1 agent-check agent-port %d agent-inter 100ms\n", 0);
+	struct shm_srv *ramp = shm_server(e.p.shm, 0), *plain = shm_server(e.p.shm, 1);
+	struct shm_srv *agent = shm_server(e.p.shm, 2);
+	ramp->weight_pct = 50;
+	plain->weight_pct = 30;
+	agent->weight_pct = 0;
+	ck_assert_int_eq(checker_start(&e.p), 0);
+	ck_assert_uint_eq(t_load32(&plain->weight_pct), 100);
+	ck_assert_uint_eq(t_load32(&ramp->weight_pct), 50);
+	t_run(&e, 1300);
+	ck_assert_uint_eq(t_load32(&ramp->weight_pct), 100);
+	ck_assert_int_gt(t_agent_hits, 0);
+	ck_assert_uint_eq(t_load32(&agent->weight_pct), 0);
+	t_reply = "ready\n";
+	t_run(&e, 300);
+	ck_assert_uint_eq(t_load32(&agent->weight_pct), 100);
+	t_down(&e);
+}
+END_TEST
+
 static Suite *agent_suite(void)
 {
 	Suite *s = suite_create("agent");
@@ -371,6 +432,7 @@ static Suite *agent_suite(void)
 	tcase_add_test(tc, test_slowstart_loopback);
 	tcase_add_test(tc, test_agent_send);
 	tcase_add_test(tc, test_agent_unreachable);
+	tcase_add_test(tc, test_adopt);
 	suite_add_tcase(s, tc);
 	return s;
 }
