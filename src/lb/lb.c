@@ -39,14 +39,19 @@ const struct lb_ops *lb_ops_get(enum lb_algo algo)
 
 /* ------------------------------------------------------- the usable set */
 
-/* The weight a balancer uses. A server slow-starting from a small weight
- * must still get a little traffic, or its ramp never sees a connection:
- * a product that rounds to 0 counts as 1 while both factors are > 0. */
+/* The weight a balancer uses, in 1/16ths of a configured weight as
+ * HAProxy's BE_WEIGHT_SCALE: with the default weight 1, a slowstart ramp
+ * or an agent's 50% still changes the share. A server slow-starting from a
+ * small weight must still get a little traffic, or its ramp never sees a
+ * connection: a product that rounds to 0 counts as 1 while both factors
+ * are > 0. */
+#define LB_WEIGHT_SCALE 16
+
 static uint32_t lb_eff_weight(const struct shm_srv *r)
 {
 	uint32_t user = __atomic_load_n(&r->weight_user, __ATOMIC_RELAXED);
 	uint32_t pct = __atomic_load_n(&r->weight_pct, __ATOMIC_RELAXED);
-	uint64_t w = (uint64_t)user * pct / 100;
+	uint64_t w = (uint64_t)user * pct * LB_WEIGHT_SCALE / 100;
 	if (w == 0 && user > 0 && pct > 0)
 		w = 1;
 	return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;

@@ -69,11 +69,28 @@ static void lb_source_release(struct lb_be *b)
 	b->priv = NULL;
 }
 
+static uint32_t lb_gcd(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 static void lb_source_build(struct lb_be *b)
 {
 	uint32_t *w = xcalloc(b->nset ? (size_t)b->nset : 1, sizeof(*w));
-	for (int i = 0; i < b->nset; i++)
+	uint32_t g = 0;
+	for (int i = 0; i < b->nset; i++) {
 		w[i] = b->set[i]->weight;
+		g = lb_gcd(g, w[i]);
+	}
+	/* the map holds every server as many times as its weight: reduced by
+	 * the common divisor, equal weights make a map of one slot each */
+	for (int i = 0; g > 1 && i < b->nset; i++)
+		w[i] /= g;
 	lb_source_release(b);
 	b->priv = lb_map_build(b, w);
 	free(w);

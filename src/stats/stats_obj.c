@@ -206,7 +206,9 @@ static void status_running(const struct shm_srv *s, const struct shm_srv *ref, s
 {
 	int checked = (ref->flags & SHM_SRV_CHECK) != 0;
 	int going_down = checked && ref->check_health < ref->check_rise + ref->check_fall - 1;
-	if (s->admin & SHM_ADMIN_DRAIN) {
+	/* as HAProxy: a running server with weight 0 (`set server ... weight
+	 * 0`, an agent's drain) shows DRAIN too */
+	if ((s->admin & SHM_ADMIN_DRAIN) || stats_obj_eweight(s) == 0) {
 		if (going_down)
 			sbuf_printf(out, "DRAIN %d/%d", ref->check_health - ref->check_rise + 1,
 				    ref->check_fall);

@@ -143,7 +143,7 @@ START_TEST(rr_weighted_exact_and_interleaved)
 	fx_lb(&f, &lb);
 	ck_assert_ptr_eq(lb.ops, &lb_rr_ops);
 	ck_assert_int_eq(lb.nset, 3);
-	ck_assert_uint_eq(lb.total_weight, 6);
+	ck_assert_uint_eq(lb.total_weight, 6 * 16);   /* weights in 1/16ths */
 	count_picks(&f, &lb, 600, count, seq);
 	ck_assert_int_eq(count[0], 300);
 	ck_assert_int_eq(count[1], 200);
@@ -207,11 +207,16 @@ START_TEST(rr_weight_change_needs_gen)
 	ck_assert_int_le(abs(after[0] - 400), 2);
 	ck_assert_int_le(abs(after[1] - 100), 2);
 	ck_assert_int_le(abs(after[2] - 100), 2);
-	/* slowstart: 10% of 4 rounds to 0 but still counts as 1 */
+	/* slowstart: 10% of 4 is 6/16ths; 1% of weight 4 rounds to 0 but
+	 * still counts as 1/16th */
 	fx_srv(&f, 0)->weight_pct = 10;
 	fx_bump(&f);
 	lb_be_refresh(&lb);
 	ck_assert_int_eq(lb.nset, 3);
+	ck_assert_uint_eq(lb.set[0]->weight, 6);
+	fx_srv(&f, 0)->weight_pct = 1;
+	fx_bump(&f);
+	lb_be_refresh(&lb);
 	ck_assert_uint_eq(lb.set[0]->weight, 1);
 	fx_srv(&f, 0)->weight_pct = 0;
 	fx_bump(&f);

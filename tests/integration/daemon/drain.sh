@@ -7,8 +7,9 @@
 . "$WEIR_SRCDIR/tests/integration/daemon-lib.sh"
 d_setup
 
-FE=$(free_port); A=$(free_port)
-start_testsrv a "$A"
+FE=$(free_port); A=$(free_port); ACTL=$(free_port)
+start_testsrv a "$A" --ctl "127.0.0.1:$ACTL"
+ctl() { echo | socat -t 2 - "tcp:127.0.0.1:$1" 2>/dev/null; }
 cat >"$T_TMP/weir.cfg" <<CFG
 global
     nbthread 2
@@ -26,7 +27,8 @@ CFG
 check "weir starts" start_weir "$T_TMP/weir.cfg"
 $TCPLOAD --target "127.0.0.1:$FE" --conns 4 --total 4 --hold 1.5 --echo >"$T_TMP/held.json" &
 held=$!
-sleep 0.5
+# all 4 through to the backend before the stop (a busy machine is slow)
+n=100; while [ $n -gt 0 ] && ! ctl "$ACTL" | grep -q '^cur=4 '; do sleep 0.05; n=$((n - 1)); done
 kill -USR1 "$WEIR_PID"
 sleep 0.3
 check "after SIGUSR1 the port takes no new connection" \
