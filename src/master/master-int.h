@@ -62,6 +62,7 @@ struct master {
 	int reexeced;               /* this image came from a reload */
 	struct event *stop_timer;
 	struct event *hard_stop_ev; /* hard-stop-after for the old generation */
+	struct event *watch_ev;     /* heartbeat watch */
 	int mcli_fd;                /* -S socket, -1 none */
 	struct event *mcli_ev;
 	char mcli_key[160];

@@ -36,6 +36,9 @@
 #define RESTART_MAX_MS 10000
 #define QUICK_DEATH_MS 5000      /* dying sooner than this after start backs off */
 #define STOP_GRACE_S 5           /* SIGKILL what has not left after a hard stop */
+#define STUCK_MS 20000           /* a child whose loop has not beaten for this long is
+				  * stuck (an endless loop, a deadlock): it is killed and
+				  * restarted. Generous, for sanitizer and valgrind runs */
 
 static struct master *the_master;
 
@@ -279,6 +282,42 @@ static void reap(struct master *m)
 		event_base_loopexit(m->p.base, NULL);
 }
 
+/* ------------------------------------------------------------ heartbeats */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every child's loop stores a heartbeat each second (child.c); a ready
+ * child whose heartbeat stopped is alive but serving nothing. */
+static void watch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct master *m = arg;
+	(void)fd, (void)what;
+	int64_t now = mono_ms();
+	for (int i = 0; i < m->nkids && !m->stopping; i++) {
+		struct child *c = &m->kids[i];
+		uint64_t beat = __atomic_load_n(&shm_proc(m->p.shm, c->slot)->heartbeat,
+						__ATOMIC_RELAXED);
+		if (c->pid <= 0 || !c->ready || !beat || now - (int64_t)beat < STUCK_MS)
+			continue;
+		log_say(LOG_LVL_ALERT, "%s #%d (%d) has not answered for %lld s: killing it",
+			role_label(c->role), c->worker + 1, (int)c->pid,
+			(long long)((now - (int64_t)beat) / 1000));
+		kill(c->pid, SIGKILL);
+	}
+}
+
+static void start_watch(struct master *m)
+{
+	m->watch_ev = event_new(m->p.base, -1, EV_PERSIST, watch_cb, m);
+	struct timeval tv = { 2, 0 };
+	event_add(m->watch_ev, &tv);
+}
+
 /* ------------------------------------------------------------ stopping */
 
 static void signal_kids(struct master *m, int wsig, int osig)
@@ -502,6 +541,8 @@ static void master_free(struct master *m)
 		event_free(m->sig_ev);
 	if (m->mcli_ev)
 		event_free(m->mcli_ev);
+	if (m->watch_ev)
+		event_free(m->watch_ev);
 	if (m->mcli_fd >= 0)
 		close(m->mcli_fd);
 	master_close_listeners(m);
@@ -533,6 +574,7 @@ static int run(struct master *m)
 	init_kids(m);
 	if (master_cli_start(m) < 0)
 		return 1;
+	start_watch(m);
 	for (int i = 0; i < m->nkids; i++)
 		if (start_child(m, &m->kids[i]) < 0)
 			return 1;
