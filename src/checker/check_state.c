@@ -118,8 +118,9 @@ static void check_state_log_check(const struct chk *c, unsigned st, int code, co
 	struct sbuf m = { 0 };
 	int up = health >= c->rise;
 	int drain = LOAD(r->weight_user) == 0 || (LOAD(r->admin) & SHM_ADMIN_DRAIN);
-	sbuf_printf(&m, "Health check for %sserver %s/%s %s", c->conf->backup ? "backup " : "",
-		    c->px->name, c->conf->name, check_state_passed(st) ? "succeeded" : "failed");
+	sbuf_printf(&m, "Health check for %sserver %s/%s %s%s", c->conf->backup ? "backup " : "",
+		    c->px->name, c->conf->name, st == CHK_ST_L7OKC ? "conditionally " : "",
+		    check_state_passed(st) ? "succeeded" : "failed");
 	check_state_status(&m, st, code, info, dur);
 	sbuf_printf(&m, ", status: %d/%d %s.", up ? health - c->rise + 1 : health,
 		    up ? c->fall : c->rise, up ? (drain ? "DRAIN" : "UP") : "DOWN");
@@ -195,6 +196,43 @@ static void check_state_change(struct chk *c, int up, unsigned st, int code, con
 		check_state_log_empty(c);
 }
 
+/* HAProxy's NOLB (`http-check disable-on-404`): a conditional pass
+ * (L7OKC) keeps an UP server in the segment's STOPPING state, out of the
+ * balance but still serving its persistent sessions; a full pass brings
+ * it back. Logged as HAProxy: "Server be/s is stopping" with the servers
+ * left, or "is UP" again. */
+static void check_state_nolb(struct chk *c, int stopping, unsigned st, int code,
+			     const char *info, uint32_t dur)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	uint32_t want = stopping ? SHM_OP_STOPPING : SHM_OP_UP;
+	if (LOAD(r->op_state) == want)
+		return;
+	uint64_t now_s = (uint64_t)time(NULL);
+	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	STORE(r->op_state, want);
+	STORE(r->last_change, now_s);
+	check_state_recount(c->p->shm, c->be);
+	check_state_backend(b, was_avail, now_s);
+	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
+	if (!stopping) {
+		check_state_log_change(c, 1, st, code, info, dur);
+		return;
+	}
+	struct sbuf m = { 0 };
+	sbuf_printf(&m, "%sServer %s/%s is stopping", c->conf->backup ? "Backup " : "", c->px->name,
+		    c->conf->name);
+	check_state_status(&m, st, code, info, dur);
+	sbuf_printf(&m, ". %u active and %u backup servers left. %llu sessions active, 0 requeued, "
+		    "%llu remaining in queue.", LOAD(b->srv_act), LOAD(b->srv_bck),
+		    (unsigned long long)LOAD(r->c.scur), (unsigned long long)LOAD(r->c.qcur));
+	check_state_emit(c, LOG_LVL_NOTICE, LOG_LVL_WARNING, &m);
+	sbuf_free(&m);
+	if (was_avail && !LOAD(b->srv_act) && !LOAD(b->srv_bck))
+		check_state_log_empty(c);
+}
+
 void check_state_resume(struct chk *c)
 {
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
@@ -231,7 +269,9 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 	uint32_t dur = (uint32_t)(checker_now_ms() - c->start_ms);
 	unsigned prev = LOAD(r->check_status);
 	int32_t old = LOAD(r->check_health), health = old;
-	if (check_state_step(&health, c->rise, c->fall, check_state_passed(st)))
+	/* a conditional pass cannot make the first step up (HAProxy) */
+	int passed = check_state_passed(st) && !(st == CHK_ST_L7OKC && old == 0);
+	if (check_state_step(&health, c->rise, c->fall, passed))
 		shm_gauge_add(&r->c.chkfail, 1);
 	STORE(r->check_status, st);
 	STORE(r->check_code, (int32_t)code);
@@ -241,7 +281,9 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 	if (((c->px->options >> PX_OPT_LOG_HEALTH_CHECKS) & 1) && (st != prev || health != old))
 		check_state_log_check(c, st, lcode, info, dur, health);
 	int up = health >= c->rise;
-	if (up != (LOAD(r->op_state) == SHM_OP_UP))
+	if (up != (LOAD(r->op_state) != SHM_OP_DOWN))
 		check_state_change(c, up, st, lcode, info, dur);
+	if (up)
+		check_state_nolb(c, st == CHK_ST_L7OKC, st, lcode, info, dur);
 	checker_schedule(c);
 }

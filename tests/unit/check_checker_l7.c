@@ -52,12 +52,14 @@ struct t_fake {
 	unsigned char got[4096];    /* the last complete request */
 	size_t gotlen;
 	int nreq;
+	struct t_fconn *conns[64];  /* open connections, freed by t_fake_stop */
 };
 
 struct t_fconn {
 	int fd;
 	struct event *ev;
 	struct t_fake *f;
+	int slot;
 	unsigned char buf[4096];
 	size_t len;
 };
@@ -82,6 +84,8 @@ static int t_complete(const struct t_fconn *k)
 
 static void t_fconn_close(struct t_fconn *k)
 {
+	if (k->slot >= 0)
+		k->f->conns[k->slot] = NULL;
 	event_free(k->ev);
 	close(k->fd);
 	free(k);
@@ -120,6 +124,12 @@ static void t_on_accept(evutil_socket_t fd, short what, void *arg)
 	struct t_fconn *k = xcalloc(1, sizeof(*k));
 	k->fd = c;
 	k->f = f;
+	k->slot = -1;
+	for (int i = 0; i < 64 && k->slot < 0; i++)
+		if (!f->conns[i]) {
+			f->conns[i] = k;
+			k->slot = i;
+		}
 	if (f->banner_len && send(c, f->banner, f->banner_len, MSG_NOSIGNAL) < 0)
 		ck_abort_msg("fake server: %s", strerror(errno));
 	k->ev = event_new(f->base, c, EV_READ | EV_PERSIST, t_on_data, k);
@@ -152,10 +162,11 @@ static void t_fake_start(struct t_fake *f, const char *reply, size_t len, enum t
 
 #define T_FAKE(f, lit, until) t_fake_start((f), (lit), sizeof(lit) - 1, (until))
 
-/* Connections still open when a test ends die with the process (Check
- * forks each test). */
 static void t_fake_stop(struct t_fake *f)
 {
+	for (int i = 0; i < 64; i++)
+		if (f->conns[i])
+			t_fconn_close(f->conns[i]);
 	event_free(f->ev);
 	close(f->fd);
 }
@@ -461,6 +472,47 @@ START_TEST(test_http_malformed_and_timeout)
 }
 END_TEST
 
+/* disable-on-404: a 404 keeps the server in NOLB (STOPPING, out of
+ * srv_act); a 200 brings it back UP. */
+START_TEST(test_http_disable_on_404)
+{
+	struct t_fake f;
+	T_FAKE(&f, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", T_HEAD);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), T_DEFAULTS
+		 "backend be\n  option httpchk\n  http-check disable-on-404\n  http-check send-state\n"
+		 "  server s 127.0.0.1:%d check inter 100 rise 1 fall 1\n", f.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	struct shm_srv *r = t_srv(&e, 0);
+	struct shm_be *b = shm_backend(e.p.shm, 0);
+	t_checked(&e, 0, 2000);
+	char *logs = t_logs(&e);
+	ck_assert_msg(r->check_status == CHK_ST_L7OKC, "%s", logs);
+	ck_assert_int_eq(r->check_code, 404);
+	ck_assert_uint_eq(r->op_state, SHM_OP_STOPPING);
+	ck_assert_uint_eq(b->srv_act, 0);
+	ck_assert_msg(strstr(logs, "Health check for server be/s conditionally succeeded, reason: "
+			     "Layer7 check conditionally passed, code: 404, info: \"Not Found\""), "%s", logs);
+	ck_assert_msg(strstr(logs, "Server be/s is stopping, reason: Layer7 check conditionally "
+			     "passed, code: 404"), "%s", logs);
+	ck_assert_msg(strstr((char *)f.got, "\r\nX-Haproxy-Server-State: UP; name=be/s; node="),
+		      "%s", f.got);
+	free(logs);
+	f.reply = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	f.reply_len = strlen(f.reply);
+	uint64_t t0 = checker_now_ms();
+	while (r->op_state != SHM_OP_UP && checker_now_ms() - t0 < 2000)
+		event_base_loop(e.base, EVLOOP_ONCE);
+	ck_assert_uint_eq(r->op_state, SHM_OP_UP);
+	ck_assert_uint_eq(r->check_status, CHK_ST_L7OK);
+	ck_assert_uint_eq(b->srv_act, 1);
+	ck_assert_msg(strstr((char *)f.got, "X-Haproxy-Server-State: NOLB; name=be/s"), "%s", f.got);
+	t_fake_stop(&f);
+	t_down(&e);
+}
+END_TEST
+
 /* ------------------------------------------------------------- tcp-check */
 
 START_TEST(test_tcpcheck_string)
@@ -742,6 +794,7 @@ static Suite *checker_l7_suite(void)
 	tcase_add_test(tc, test_http_hdr);
 	tcase_add_test(tc, test_http_sequence);
 	tcase_add_test(tc, test_http_malformed_and_timeout);
+	tcase_add_test(tc, test_http_disable_on_404);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tcp-check");
 	tcase_set_timeout(tc, 30);
