@@ -547,6 +547,7 @@ static void chk_conv_connect(struct chk *c, const struct chk_step *s)
 	v->rsp = (struct chk_http_rsp){ 0 };
 	sbuf_reset(&v->out);
 	v->out_off = 0;
+	v->connecting = s;
 	struct sockaddr_storage saved = c->addr;
 	if (s && s->port) {
 		if (c->addr.ss_family == AF_INET)
@@ -663,6 +664,18 @@ static void chk_conv_stop(struct chk *c)
 	check_tcp_stop(c);
 }
 
+/* HAProxy names the step of a failed connect for tcp-check only. */
+static void chk_conv_describe(struct chk *c, struct sbuf *info)
+{
+	struct chk_conv *v = c->conv;
+	if (!v || !v->prog.tcpcheck)
+		return;
+	if (v->connecting)
+		chk_step_where(v, v->connecting, info);
+	else
+		sbuf_adds(info, " at initial connection step of tcp-check");
+}
+
 static void chk_conv_release(struct chk *c)
 {
 	struct chk_conv *v = c->conv;
@@ -692,4 +705,5 @@ const struct chk_kind check_conv_kind = {
 	.connected = chk_conv_connected_or_l4,
 	.stop = chk_conv_stop,
 	.release = chk_conv_release,
+	.describe = chk_conv_describe,
 };

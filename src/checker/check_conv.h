@@ -98,6 +98,7 @@ struct chk_conv {
 	uint64_t deadline;          /* monotonic ms, 0 until connected */
 	struct chk_http_rsp rsp;
 	const struct chk_step *last;    /* the last expect evaluated */
+	const struct chk_step *connecting;  /* the connect running, NULL: the implicit one */
 };
 
 /* The conversation of c, created on demand. */

@@ -33,6 +33,7 @@
 #include "weir/proc-t.h"
 
 struct event;
+struct sbuf;
 struct chk;
 struct chk_conv;
 
@@ -46,6 +47,8 @@ struct chk_kind {
 	void (*connected)(struct chk *c);   /* connection kinds: after connect */
 	void (*stop)(struct chk *c);
 	void (*release)(struct chk *c);     /* optional: frees what the kind keeps between runs */
+	void (*describe)(struct chk *c, struct sbuf *info); /* optional: appends where a
+	                                                      * connect failed to its info */
 };
 
 /* One server's check. Config-derived fields are set once by checker.c. */

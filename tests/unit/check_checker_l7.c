@@ -592,6 +592,31 @@ START_TEST(test_tcpcheck_timeout)
 }
 END_TEST
 
+/* A refused connect names its step as HAProxy does. */
+START_TEST(test_tcpcheck_connect_refused)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(in);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	getsockname(fd, (struct sockaddr *)&in, &sl);
+	int port = ntohs(in.sin_port);
+	close(fd);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), T_DEFAULTS
+		 "backend explicit\n  option tcp-check\n  tcp-check connect port %d\n"
+		 "  tcp-check send x\n" T_SRV
+		 "backend implicit\n  option tcp-check\n  tcp-check send x\n" T_SRV, port, port, port);
+	struct t_env e;
+	t_up(&e, cfg);
+	t_expect(&e, 0, CHK_ST_L4CON, -1, "info: \"Connection refused at step 1 of tcp-check "
+		 "(connect port");
+	t_expect(&e, 1, CHK_ST_L4CON, -1, "info: \"Connection refused at initial connection step of "
+		 "tcp-check\"");
+	t_down(&e);
+}
+END_TEST
+
 /* on-success / on-error texts replace the info; samples print "-". */
 START_TEST(test_tcpcheck_messages)
 {
@@ -801,6 +826,7 @@ static Suite *checker_l7_suite(void)
 	tcase_add_test(tc, test_tcpcheck_string);
 	tcase_add_test(tc, test_tcpcheck_binary);
 	tcase_add_test(tc, test_tcpcheck_timeout);
+	tcase_add_test(tc, test_tcpcheck_connect_refused);
 	tcase_add_test(tc, test_tcpcheck_messages);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("protocols");
