@@ -120,21 +120,26 @@ static int chk_hexval(int ch)
 	       ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
 }
 
-/* send-binary-lf: the rendered text is hex; odd or bad digits stop it. */
+/* Hex text decoded in place (the -lf binary forms, after rendering); an
+ * odd or bad digit stops it. Returns the bytes. */
+static size_t chk_unhex(char *txt, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		int hi = chk_hexval(txt[i]), lo = chk_hexval(txt[i + 1]);
+		if (hi < 0 || lo < 0)
+			break;
+		txt[k++] = (char)(hi << 4 | lo);
+	}
+	return k;
+}
+
 static void chk_compile_send_lf(struct chk_prog *p, const struct check_send *snd)
 {
 	char *txt = chk_render_lf(snd->fmt, snd->data);
 	size_t n = strlen(txt);
-	if (snd->type == CHECK_SEND_BINARY_LF) {
-		size_t k = 0;
-		for (size_t i = 0; i + 1 < n; i += 2) {
-			int hi = chk_hexval(txt[i]), lo = chk_hexval(txt[i + 1]);
-			if (hi < 0 || lo < 0)
-				break;
-			txt[k++] = (char)(hi << 4 | lo);
-		}
-		n = k;
-	}
+	if (snd->type == CHECK_SEND_BINARY_LF)
+		n = chk_unhex(txt, n);
 	chk_prog_send(p, txt, n);
 	free(txt);
 }
@@ -168,6 +173,13 @@ static void chk_compile_expect(struct chk_step *s, const struct check_rule *r)
 	if (e->type == CHECK_EXP_BINARY) {
 		s->bin = e->bin;
 		s->binlen = e->binlen;
+	} else if (e->type == CHECK_EXP_STRING_LF || e->type == CHECK_EXP_BINARY_LF) {
+		s->data = (unsigned char *)chk_render_lf(e->fmt, e->pattern);
+		s->len = strlen((char *)s->data);
+		if (e->type == CHECK_EXP_BINARY_LF)
+			s->len = chk_unhex((char *)s->data, s->len);
+		s->bin = s->data;
+		s->binlen = s->len;
 	} else if (e->pattern) {
 		s->bin = (const unsigned char *)e->pattern;
 		s->binlen = strlen(e->pattern);
@@ -184,6 +196,8 @@ static void chk_compile_rule(struct chk_prog *p, const struct check_rule *r, int
 	case CHECK_ACT_CONNECT:
 		s = chk_prog_add(p, CHK_OP_CONNECT);
 		s->port = r->connect.port;
+		if (r->connect.addr && r->connect.addr_c.sslen)
+			s->addr = &r->connect.addr_c;
 		break;
 	case CHECK_ACT_SEND:
 		if (r->send.type == CHECK_SEND_HTTP) {
@@ -536,6 +550,23 @@ static void chk_conv_on_io(evutil_socket_t fd, short what, void *arg)
 	chk_conv_run(c);
 }
 
+static int chk_port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+static void chk_set_port(struct sockaddr_storage *ss, int port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	else if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+}
+
 /* A connect step: a new connection (to another port if asked), the old
  * one closed; the program goes on from `connected`. */
 static void chk_conv_connect(struct chk *c, const struct chk_step *s)
@@ -549,14 +580,19 @@ static void chk_conv_connect(struct chk *c, const struct chk_step *s)
 	v->out_off = 0;
 	v->connecting = s;
 	struct sockaddr_storage saved = c->addr;
-	if (s && s->port) {
-		if (c->addr.ss_family == AF_INET)
-			((struct sockaddr_in *)&c->addr)->sin_port = htons((uint16_t)s->port);
-		else if (c->addr.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&c->addr)->sin6_port = htons((uint16_t)s->port);
+	socklen_t saved_len = c->addrlen;
+	if (s && s->addr) {
+		/* another host: its own port, else the check port */
+		memcpy(&c->addr, &s->addr->ss, s->addr->sslen);
+		c->addrlen = s->addr->sslen;
+		if (!s->addr->port)
+			chk_set_port(&c->addr, chk_port_of(&saved));
 	}
+	if (s && s->port)
+		chk_set_port(&c->addr, s->port);
 	check_tcp_start(c);
 	c->addr = saved;
+	c->addrlen = saved_len;
 }
 
 /* The send steps queue their bytes; a send starts a new exchange, so

@@ -50,6 +50,7 @@ struct chk_step {
 	const char *comment;
 	/* connect */
 	int port;                   /* 0: the server's check port */
+	const struct cfg_addr *addr;    /* `connect addr` (literals), NULL: the server's */
 	/* send */
 	unsigned char *data;        /* owned by the program */
 	size_t len;
@@ -84,6 +85,7 @@ struct chk_http_rsp {
 	char reason[128];           /* the reason phrase, cut to fit */
 	size_t head_len;            /* bytes of the head, blank line included */
 	long clen;                  /* Content-Length, -1: none */
+	int chunked;                /* Transfer-Encoding: chunked */
 };
 
 struct chk_conv {

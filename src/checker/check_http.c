@@ -16,8 +16,8 @@
  *
  * Responses are read once per exchange into the engine's buffer (at most
  * tune.bufsize): the head must fit, the body is what fits after it, read
- * up to Content-Length or the close. Chunked bodies are matched as they
- * come, framing included.
+ * up to Content-Length, the last chunk or the close; chunked bodies are
+ * matched decoded.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -152,6 +152,9 @@ void chk_http_request(struct chk *c, const struct chk_step *s, struct sbuf *out)
 
 /* ------------------------------------------------------------ response */
 
+static int chk_http_match_str(const char *s, size_t n, const char *pat, enum check_hdr_match m,
+			      const void *re, int icase);
+
 static const char *chk_http_eoh(const char *p, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
@@ -226,18 +229,54 @@ static int chk_http_parse(struct chk_conv *v)
 	const char *end, *cl = chk_http_hdr((const char *)v->buf, eoh, "content-length", NULL, &end);
 	if (cl)
 		v->rsp.clen = strtol(cl, NULL, 10);
+	const char *te = chk_http_hdr((const char *)v->buf, eoh, "transfer-encoding", NULL, &end);
+	v->rsp.chunked = te && chk_http_match_str(te, (size_t)(end - te), "chunked", CHECK_HM_SUB,
+						  NULL, 1);
 	v->rsp.parsed = 1;
 	return 1;
 }
 
-/* The body matchers need the whole body (as much as fits). */
-static int chk_http_body_complete(const struct chk_conv *v)
+/* A chunked body (RFC 9112 section 7.1) decoded into out; 1 once the
+ * last chunk is in. Extensions and trailers are skipped. */
+static int chk_http_dechunk(const char *p, size_t n, struct sbuf *out)
 {
+	size_t i = 0;
+	for (;;) {
+		char *end;
+		const char *nl = memchr(p + i, '\n', n - i);
+		if (!nl)
+			return 0;
+		unsigned long sz = strtoul(p + i, &end, 16);
+		if (end == p + i)
+			return 1;           /* not chunked after all: stop here */
+		i = (size_t)(nl - p) + 1;
+		if (!sz)
+			return 1;
+		size_t take = sz < n - i ? sz : n - i;
+		sbuf_add(out, p + i, take);
+		if (take < sz)
+			return 0;
+		i += sz;
+		if (i < n && p[i] == '\r')
+			i++;
+		if (i < n && p[i] == '\n')
+			i++;
+		if (i >= n)
+			return 0;
+	}
+}
+
+/* The body matchers need the whole body (as much as fits), decoded. */
+static int chk_http_body(const struct chk_conv *v, struct sbuf *body)
+{
+	const char *p = (const char *)v->buf + v->rsp.head_len;
+	size_t n = v->len - v->rsp.head_len;
+	if (v->rsp.chunked)
+		return chk_http_dechunk(p, n, body) || v->eof;
+	sbuf_add(body, p, n);
 	if (v->eof)
 		return 1;
-	if (v->rsp.clen >= 0)
-		return v->len - v->rsp.head_len >= (size_t)v->rsp.clen;
-	return 0;
+	return v->rsp.clen >= 0 && n >= (size_t)v->rsp.clen;
 }
 
 static int chk_http_match_status(const struct chk_conv *v, const struct chk_step *s)
@@ -319,10 +358,10 @@ static int chk_http_match_hdr(const struct chk_conv *v, const struct check_expec
 	return 0;
 }
 
-static int chk_http_match_body(const struct chk_conv *v, const struct chk_step *s)
+static int chk_http_match_body(const struct sbuf *b, const struct chk_step *s)
 {
-	const char *body = (const char *)v->buf + v->rsp.head_len;
-	size_t n = v->len - v->rsp.head_len;
+	const char *body = sbuf_str(b);
+	size_t n = b->len;
 	if (s->type == CHECK_EXP_RSTRING)
 		return s->re && chk_regex_match(s->re, body, n);
 	char *pat = s->type == CHECK_EXP_STRING_LF ? chk_render_lf(s->hexp->fmt, s->pattern)
@@ -372,11 +411,15 @@ enum chk_eval chk_http_expect(struct chk *c, const struct chk_step *s)
 	case CHECK_EXP_HDR:
 		m = chk_http_match_hdr(v, s->hexp);
 		break;
-	default:
-		if (!chk_http_body_complete(v))
+	default: {
+		struct sbuf body = { 0 };
+		int complete = chk_http_body(v, &body);
+		m = complete && chk_http_match_body(&body, s);
+		sbuf_free(&body);
+		if (!complete)
 			return CHK_EVAL_WAIT;
-		m = chk_http_match_body(v, s);
 		break;
+	}
 	}
 	if (m ^ (s->hexp && s->inverse))
 		return CHK_EVAL_NEXT;

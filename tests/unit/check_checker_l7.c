@@ -386,6 +386,24 @@ START_TEST(test_http_body)
 }
 END_TEST
 
+/* A chunked body is matched decoded: the framing would break the anchor. */
+START_TEST(test_http_chunked)
+{
+	struct t_fake f;
+	T_FAKE(&f, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	       "6\r\nstatus\r\n6;ext=1\r\n: gree\r\n1\r\nn\r\n0\r\n\r\n", T_HEAD);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), T_DEFAULTS
+		 "backend be\n  option httpchk\n  http-check expect rstring ^status:\\ green$\n" T_SRV,
+		 f.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	t_expect(&e, 0, CHK_ST_L7OK, 200, NULL);
+	t_fake_stop(&f);
+	t_down(&e);
+}
+END_TEST
+
 START_TEST(test_http_hdr)
 {
 	struct t_fake f;
@@ -587,6 +605,26 @@ START_TEST(test_tcpcheck_timeout)
 		 "(expect string 'world')\"");
 	uint32_t d = t_srv(&e, 0)->check_duration;
 	ck_assert_msg(d >= 240 && d <= 450, "timed out after %u ms", d);
+	t_fake_stop(&f);
+	t_down(&e);
+}
+END_TEST
+
+/* `connect addr` goes elsewhere than the server (TEST-NET, never
+ * answering); string-lf matches its rendered text. */
+START_TEST(test_tcpcheck_connect_addr)
+{
+	struct t_fake f;
+	T_FAKE(&f, "+PONG\r\n", T_LINE);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), T_DEFAULTS
+		 "backend be\n  option tcp-check\n  tcp-check connect addr 127.0.0.1 port %d\n"
+		 "  tcp-check send PING\\r\\n\n  tcp-check expect string-lf +PONG\n"
+		 "  server s 192.0.2.1:80 check inter 3000 rise 1 fall 1\n", f.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	t_expect(&e, 0, CHK_ST_L7OK, 0, NULL);
+	ck_assert_str_eq((char *)f.got, "PING\r\n");
 	t_fake_stop(&f);
 	t_down(&e);
 }
@@ -817,6 +855,7 @@ static Suite *checker_l7_suite(void)
 	tcase_add_test(tc, test_http_deprecated_host);
 	tcase_add_test(tc, test_http_body);
 	tcase_add_test(tc, test_http_hdr);
+	tcase_add_test(tc, test_http_chunked);
 	tcase_add_test(tc, test_http_sequence);
 	tcase_add_test(tc, test_http_malformed_and_timeout);
 	tcase_add_test(tc, test_http_disable_on_404);
@@ -827,6 +866,7 @@ static Suite *checker_l7_suite(void)
 	tcase_add_test(tc, test_tcpcheck_binary);
 	tcase_add_test(tc, test_tcpcheck_timeout);
 	tcase_add_test(tc, test_tcpcheck_connect_refused);
+	tcase_add_test(tc, test_tcpcheck_connect_addr);
 	tcase_add_test(tc, test_tcpcheck_messages);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("protocols");
