@@ -514,12 +514,16 @@ static int chk_conv_fill(struct chk *c)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			break;
-		if (n < 0) {
+		if (n < 0 && (errno != ECONNRESET || !v->len)) {
 			chk_conv_ioerr(c, errno);
 			return -1;
 		}
-		if (n == 0)
+		/* a reset after a reply (the server closed with our data
+		 * unread) ends the reply: the expects judge what came */
+		if (n <= 0) {
 			v->eof = 1;
+			break;
+		}
 		v->len += (size_t)n;
 	}
 	v->buf[v->len] = '\0';
