@@ -54,6 +54,8 @@ struct pat_list {
 	enum pat_match match;
 	int icase;                    /* -i */
 	struct vec pats;              /* struct pattern * */
+	void *idx;                    /* IP: struct pat_ipidx * (src/acl/pat_index.c),
+				       * built once the list is complete */
 };
 
 enum acl_flag {

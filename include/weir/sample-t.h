@@ -112,12 +112,15 @@ struct sample {
 	} data;
 };
 
-/* The session/stream a sample is taken from; defined by the traffic path. */
+/* The stream a sample is taken from and the value evaluation produces
+ * (include/weir/sample-rt.h). Fetches and converters return 0 with the
+ * value filled, or -1: not found. */
 struct smp_ctx;
+struct smp_val;
 
-typedef int (*smp_fetch_fn)(const struct sample_arg *args, int nargs, struct sample *smp,
+typedef int (*smp_fetch_fn)(const struct sample_arg *args, int nargs, struct smp_val *smp,
 			    struct smp_ctx *sctx, const char *param);
-typedef int (*smp_conv_fn)(const struct sample_arg *args, int nargs, struct sample *smp,
+typedef int (*smp_conv_fn)(const struct sample_arg *args, int nargs, struct smp_val *smp,
 			   struct smp_ctx *sctx, const char *param);
 
 /* What an argument checker sees; it writes a message in err on failure. */

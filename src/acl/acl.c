@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "acl-int.h"
+#include "smp-rt-int.h"
 
 /* HAProxy 2.6's predefined ACLs (LOCALHOST also covers ::1). */
 static const struct {
@@ -170,6 +171,7 @@ static int add_patterns(struct acl_parse *ap, int argc, char **argv, int first)
 				  (ap->expr->flags & ACL_F_MAP) != 0, SMP_T_STR, ap->err,
 				  ap->errlen) < 0)
 			return -1;
+	pat_list_index(ap->ctx->arena, pl);
 	return 0;
 }
 

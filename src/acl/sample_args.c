@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "acl-int.h"
+#include "smp-rt-int.h"
 
 const char *smp_argt_name(enum smp_argt t)
 {
@@ -368,6 +369,7 @@ int smp_chk_map(struct smp_check *c)
 	list->match = !strcmp(match, "regm") ? PAT_MATCH_REG : pat_match_by_name(match);
 	if (pat_load_file(c->ctx->arena, list, c->args[0].text, 1, out, c->err, c->errlen) < 0)
 		return -1;
+	pat_list_index(c->ctx->arena, list);
 	c->args[0].type = ARGT_MAP;
 	c->args[0].data = list;
 	if (c->nargs >= 2 && out == SMP_T_SINT) {

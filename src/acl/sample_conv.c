@@ -2,15 +2,20 @@
  * The converter registry: every converter weir knows (`lower`,
  * `ltime(<format>[,<offset>])`, `map_str(<file>)`, ...), with its argument
  * signature, input and output types, and argument checker. This table is
- * the one place a converter is declared; the traffic path fills the
- * `conv` slots. Read by the master at load time and by the workers.
+ * the one place a converter is declared; the `conv` slots point to the
+ * run-time functions (src/acl/smp_conv_rt.c). Read by the master at load
+ * time and by the workers.
  */
 #include <string.h>
 
 #include "acl-int.h"
+#include "smp-rt-int.h"
 
 #define C(n, u, a, i, o) { n, u, a, SMP_T_##i, SMP_T_##o, NULL, NULL, NULL }
 #define CC(n, u, a, i, o, chk) { n, u, a, SMP_T_##i, SMP_T_##o, chk, NULL, NULL }
+/* with the run-time function (smp_conv_rt.c) and its parameter */
+#define CR(n, u, a, i, o, fn, p) { n, u, a, SMP_T_##i, SMP_T_##o, NULL, fn, p }
+#define CCR(n, u, a, i, o, chk, fn, p) { n, u, a, SMP_T_##i, SMP_T_##o, chk, fn, p }
 #define A0 SMP_NOARGS
 #define A(m, ...) SMP_ARGS(m, __VA_ARGS__)
 #define S ARGT_STR
@@ -21,11 +26,11 @@
  * matcher and output for smp_chk_map: "<match>:<out>". */
 #define MAP3(m, in) \
 	{ "map_" #m, "(<map_file>[,<default_value>])", A(1, S, S), SMP_T_##in, SMP_T_STR, \
-	  smp_chk_map, NULL, #m ":str" }, \
+	  smp_chk_map, smp_conv_map, #m ":str" }, \
 	{ "map_" #m "_int", "(<map_file>[,<default_value>])", A(1, S, S), SMP_T_##in, \
-	  SMP_T_SINT, smp_chk_map, NULL, #m ":int" }, \
+	  SMP_T_SINT, smp_chk_map, smp_conv_map, #m ":int" }, \
 	{ "map_" #m "_ip", "(<map_file>[,<default_value>])", A(1, S, S), SMP_T_##in, \
-	  SMP_T_ADDR, smp_chk_map, NULL, #m ":ip" }
+	  SMP_T_ADDR, smp_chk_map, smp_conv_map, #m ":ip" }
 
 /* table_<x>(<table>): the input is the key, looked up in <table>. */
 #define TABLE_CONV(x) { "table_" #x, "(<table>)", A(1, ARGT_TAB), SMP_T_ANY, SMP_T_SINT, \
@@ -40,13 +45,15 @@
 
 const struct sample_conv_def sample_convs[] = {
 	/* strings */
-	C("lower", "", A0, STR, STR),
-	C("upper", "", A0, STR, STR),
-	CC("field", "(<index>,<delimiters>[,<count>])", A(2, I, S, I), STR, STR, smp_chk_field),
-	CC("word", "(<index>,<delimiters>[,<count>])", A(2, I, S, I), STR, STR, smp_chk_field),
-	C("length", "", A0, STR, SINT),
-	CC("json", "([<input-code>])", A(0, S), STR, STR, smp_chk_json),
-	C("url_dec", "([<in_form>])", A(0, I), STR, STR),
+	CR("lower", "", A0, STR, STR, smp_conv_case, "l"),
+	CR("upper", "", A0, STR, STR, smp_conv_case, "u"),
+	CCR("field", "(<index>,<delimiters>[,<count>])", A(2, I, S, I), STR, STR, smp_chk_field,
+	  smp_conv_field, "f"),
+	CCR("word", "(<index>,<delimiters>[,<count>])", A(2, I, S, I), STR, STR, smp_chk_field,
+	  smp_conv_field, "w"),
+	CR("length", "", A0, STR, SINT, smp_conv_length, NULL),
+	CCR("json", "([<input-code>])", A(0, S), STR, STR, smp_chk_json, smp_conv_json, NULL),
+	CR("url_dec", "([<in_form>])", A(0, I), STR, STR, smp_conv_url_dec, NULL),
 	C("url_enc", "([<enc_type>])", A(0, S), STR, STR),
 	CC("concat", "([<start>][,<var>][,<end>])", A(0, S, S, S), STR, STR, smp_chk_concat),
 	CC("regsub", "(<regex>,<subst>[,<flags>])", A(2, ARGT_REG, S, S), STR, STR, smp_chk_regsub),
@@ -58,19 +65,22 @@ const struct sample_conv_def sample_convs[] = {
 	C("host_only", "", A0, STR, STR),
 	C("port_only", "", A0, STR, SINT),
 	/* encodings and bytes */
-	C("hex", "", A0, BIN, STR),
+	CR("hex", "", A0, BIN, STR, smp_conv_hex, NULL),
 	C("hex2i", "", A0, STR, SINT),
-	C("base64", "", A0, BIN, STR),
+	CR("base64", "", A0, BIN, STR, smp_conv_base64, NULL),
 	C("b64dec", "", A0, STR, BIN),
 	C("ub64enc", "", A0, BIN, STR),
 	C("ub64dec", "", A0, STR, BIN),
 	CC("bytes", "(<offset>[,<length>])", A(1, I, I), BIN, BIN, smp_chk_bytes),
 	/* time */
-	CC("ltime", "(<format>[,<offset>])", A(1, S, I), SINT, STR, smp_chk_ltime),
-	CC("utime", "(<format>[,<offset>])", A(1, S, I), SINT, STR, smp_chk_ltime),
+	CCR("ltime", "(<format>[,<offset>])", A(1, S, I), SINT, STR, smp_chk_ltime,
+	  smp_conv_time, "l"),
+	CCR("utime", "(<format>[,<offset>])", A(1, S, I), SINT, STR, smp_chk_ltime,
+	  smp_conv_time, "u"),
 	C("http_date", "([<offset>[,<unit>]])", A(0, I, S), SINT, STR),
 	/* addresses */
-	C("ipmask", "(<mask4>[,<mask6>])", A(1, ARGT_MSK4, ARGT_MSK6), ADDR, ADDR),
+	CR("ipmask", "(<mask4>[,<mask6>])", A(1, ARGT_MSK4, ARGT_MSK6), ADDR, ADDR,
+	  smp_conv_ipmask, NULL),
 	/* arithmetic and logic */
 	CC("add", "(<value>)", A(1, S), SINT, SINT, smp_chk_int_or_var),
 	CC("sub", "(<value>)", A(1, S), SINT, SINT, smp_chk_int_or_var),
@@ -100,12 +110,12 @@ const struct sample_conv_def sample_convs[] = {
 	CC("digest", "(<algorithm>)", A(1, S), BIN, BIN, smp_chk_digest),
 	CC("hmac", "(<algorithm>,<key>)", A(2, S, S), BIN, BIN, smp_chk_hmac),
 	/* variables and debugging: the sample goes through unchanged */
-	C("set-var", "(<var>)", A(1, ARGT_VAR), ANY, SAME),
+	CR("set-var", "(<var>)", A(1, ARGT_VAR), ANY, SAME, smp_conv_set_var, NULL),
 	C("unset-var", "(<var>)", A(1, ARGT_VAR), ANY, SAME),
-	C("debug", "([<prefix>][,<buffer>])", A(0, S, S), ANY, SAME),
+	CR("debug", "([<prefix>][,<buffer>])", A(0, S, S), ANY, SAME, smp_conv_same, NULL),
 	/* maps */
 	{ "map", "(<map_file>[,<default_value>])", A(1, S, S), SMP_T_STR, SMP_T_STR,
-	  smp_chk_map, NULL, "str:str" },
+	  smp_chk_map, smp_conv_map, "str:str" },
 	MAP3(str, STR), MAP3(beg, STR), MAP3(sub, STR), MAP3(dir, STR), MAP3(dom, STR),
 	MAP3(end, STR), MAP3(reg, STR), MAP3(regm, STR), MAP3(int, SINT), MAP3(ip, ADDR),
 	/* stick tables */

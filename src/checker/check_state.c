@@ -117,7 +117,8 @@ static void check_state_log_check(const struct chk *c, unsigned st, int code, co
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	struct sbuf m = { 0 };
 	int up = health >= c->rise;
-	int drain = LOAD(r->weight_user) == 0 || (LOAD(r->admin) & SHM_ADMIN_DRAIN);
+	int drain = LOAD(r->weight_user) == 0 || LOAD(r->weight_pct) == 0 ||
+		    (LOAD(r->admin) & SHM_ADMIN_DRAIN);
 	sbuf_printf(&m, "Health check for %sserver %s/%s %s%s", c->conf->backup ? "backup " : "",
 		    c->px->name, c->conf->name, st == CHK_ST_L7OKC ? "conditionally " : "",
 		    check_state_passed(st) ? "succeeded" : "failed");
@@ -186,6 +187,7 @@ static void check_state_change(struct chk *c, int up, unsigned st, int code, con
 		STORE(r->down_time, LOAD(r->down_time) + (now_s - LOAD(r->last_change)));
 	else
 		shm_gauge_add(&r->c.chkdown, 1);
+	check_slowstart_change(c, up);
 	STORE(r->op_state, (uint32_t)(up ? SHM_OP_UP : SHM_OP_DOWN));
 	STORE(r->last_change, now_s);
 	check_state_recount(c->p->shm, c->be);
@@ -238,11 +240,12 @@ void check_state_resume(struct chk *c)
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	struct shm_be *b = shm_backend(c->p->shm, c->be);
 	STORE(r->check_health, (int32_t)c->rise);
-	if (LOAD(r->op_state) == SHM_OP_UP)
+	if (LOAD(r->op_state) == SHM_OP_UP || !check_agent_allows_up(c->srv))
 		return;
 	uint64_t now_s = (uint64_t)time(NULL);
 	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
 	STORE(r->down_time, LOAD(r->down_time) + (now_s - LOAD(r->last_change)));
+	check_slowstart_change(c, 1);
 	STORE(r->op_state, (uint32_t)SHM_OP_UP);
 	STORE(r->last_change, now_s);
 	check_state_recount(c->p->shm, c->be);
@@ -280,10 +283,18 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 	STORE(r->check_health, health);
 	if (((c->px->options >> PX_OPT_LOG_HEALTH_CHECKS) & 1) && (st != prev || health != old))
 		check_state_log_check(c, st, lcode, info, dur, health);
-	int up = health >= c->rise;
+	int up = health >= c->rise && check_agent_allows_up(c->srv);
 	if (up != (LOAD(r->op_state) != SHM_OP_DOWN))
 		check_state_change(c, up, st, lcode, info, dur);
 	if (up)
 		check_state_nolb(c, st == CHK_ST_L7OKC, st, lcode, info, dur);
 	checker_schedule(c);
+}
+
+void check_state_set(struct chk *c, int up, unsigned st, const char *info, uint32_t dur)
+{
+	/* HAProxy: only the health check takes a server out of NOLB */
+	if (up && LOAD(shm_server(c->p->shm, c->srv)->op_state) == SHM_OP_STOPPING)
+		return;
+	check_state_change(c, up, st, -1, info, dur);
 }

@@ -120,4 +120,37 @@ int check_state_recount(void *shm, uint32_t be);
  * and its lb_gen bumped. */
 void check_state_sweep(void *shm, uint32_t nbe);
 
+/* Agent checks (check_agent.c) and the checker-owned weight factor with
+ * the slowstart ramp (check_slowstart.c). */
+enum { AGENT_HS_UP = 1, AGENT_HS_DOWN, AGENT_HS_FAIL, AGENT_HS_STOPPED };
+enum { AGENT_AS_READY = 1, AGENT_AS_DRAIN, AGENT_AS_MAINT };
+struct agent_reply {
+	int health, admin;        /* AGENT_HS_*, AGENT_AS_*; 0 not said */
+	int weight, maxconn;      /* -1 not said */
+	char desc[128];           /* after '#' */
+	char err[64];             /* the first word not understood */
+};
+extern const struct chk_kind check_agent_kind;
+void check_agent_parse(const char *line, struct agent_reply *rep);
+int check_agent_weight_pct(int pct, uint32_t weight_cfg);
+int check_agent_setup(struct chk *c, struct weir_proc *p, const struct proxy_conf *px,
+		      const struct server_conf *s, uint32_t be, uint32_t srv);
+int check_agent_allows_up(uint32_t srv);
+void check_agent_free(void);
+/* Moves op_state as a check result would (logs, counts, slowstart). */
+void check_state_set(struct chk *c, int up, unsigned status, const char *info, uint32_t dur);
+uint32_t check_slowstart_ramp(uint64_t elapsed_ms, int period_ms);
+uint32_t check_weight_pct(uint32_t agent_pct, int drain, uint32_t ramp);
+/* Before a DOWN<->UP store: starts or stops the ramp, stores weight_pct. */
+void check_slowstart_change(struct chk *c, int up);
+/* At checker start, per server: adopts a weight_pct left by a previous
+ * checker (restart, reload). */
+void check_slowstart_adopt(struct weir_proc *p, const struct server_conf *conf, uint32_t be,
+			   uint32_t srv);
+/* The agent's weight (-1 keep) and drain (-1 keep); 1 if weight_pct moved
+ * (lb_gen bumped). */
+int check_weight_agent(struct chk *c, int pct, int drain);
+int check_weight_drained(uint32_t srv);
+void check_slowstart_free(void);
+
 #endif

@@ -288,6 +288,11 @@ static void checker_add_backend(struct checker *ck, const struct proxy_conf *px,
 	const struct chk_kind *kind = NULL;
 	const struct server_conf *s;
 	VEC_EACH(&px->servers, const struct server_conf *, s) {
+		check_slowstart_adopt(ck->p, s, be, b->srv_first + (uint32_t)s_i);
+		if (s->agent_check && s->agent_port &&
+		    check_agent_setup(&ck->chks[ck->nchk], ck->p, px, s, be,
+				      b->srv_first + (uint32_t)s_i) == 0)
+			ck->nchk++;
 		if (!s->check)
 			continue;
 		if (!kind)
@@ -307,7 +312,7 @@ static int checker_count(const struct weir_proc *p)
 	const struct server_conf *s;
 	VEC_EACH(&p->cfg->proxies, const struct proxy_conf *, px)
 		VEC_EACH(&px->servers, const struct server_conf *, s)
-			n += s->check != 0;
+			n += (s->check != 0) + (s->agent_check && s->agent_port);
 	return n;
 }
 
@@ -354,4 +359,6 @@ void checker_stop(void)
 	free(ck->chks);
 	free(ck);
 	checker_ctx = NULL;
+	check_agent_free();
+	check_slowstart_free();
 }

@@ -240,11 +240,20 @@ static void f_sid(const struct csv_row *r, struct sbuf *o)
 	sbuf_printf(o, "%d", is_srv(r) ? r->sid : 0);
 }
 
-/* Shown only while a slow start holds the weight below 100%. */
+/* HAProxy's throttle: the slowstart ramp, from the time the server came
+ * UP (last_change), shown only while below 100 %. Recomputed here rather
+ * than read from weight_pct, which also carries the agent's weight. */
 static void f_throttle(const struct csv_row *r, struct sbuf *o)
 {
-	if (is_srv(r) && r->srv->weight_pct < 100 && r->srv->op_state != SHM_OP_DOWN)
-		sbuf_printf(o, "%u", r->srv->weight_pct);
+	const struct server_conf *s = row_srv_conf(r);
+	if (!s || s->slowstart <= 0 || r->srv->op_state != SHM_OP_UP ||
+	    r->srv->weight_pct >= 100 || r->now < r->srv->last_change)
+		return;
+	uint64_t ms = (r->now - r->srv->last_change) * 1000;
+	if (ms >= (uint64_t)s->slowstart)
+		return;
+	uint64_t pct = (ms * 100 + (uint64_t)s->slowstart - 1) / (uint64_t)s->slowstart;
+	sbuf_printf(o, "%u", pct ? (unsigned)pct : 1u);
 }
 
 static void f_tracked(const struct csv_row *r, struct sbuf *o)

@@ -7,3 +7,9 @@ tests_unit_check_sample_LDADD = $(UNIT_LIBS)
 tests_unit_check_acl_SOURCES = tests/unit/check_acl.c tests/unit/testutil.c tests/unit/testutil.h
 tests_unit_check_acl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_acl_LDADD = $(UNIT_LIBS)
+# run-time evaluation of samples and ACLs
+check_PROGRAMS += tests/unit/check_smp_rt
+TESTS += tests/unit/check_smp_rt
+tests_unit_check_smp_rt_SOURCES = tests/unit/check_smp_rt.c tests/unit/testutil.c tests/unit/testutil.h
+tests_unit_check_smp_rt_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_smp_rt_LDADD = $(UNIT_LIBS)

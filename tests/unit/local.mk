@@ -13,3 +13,4 @@ include tests/unit/checker.mk
 include tests/unit/lb_rt.mk
 include tests/unit/log_rt.mk
 include tests/unit/daemon.mk
+include tests/unit/http.mk

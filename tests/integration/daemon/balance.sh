@@ -12,6 +12,7 @@ within() { python3 -c "import sys; sys.exit(0 if abs($1-$2) <= $3 else 1)"; }
 ctl() { echo | socat -t 2 - "tcp:127.0.0.1:$1" 2>/dev/null; }
 
 FE1=$(free_port); FE2=$(free_port); FE3=$(free_port); FE4=$(free_port); FE5=$(free_port)
+FE6=$(free_port); FE7=$(free_port); FE8=$(free_port)
 A=$(free_port); B=$(free_port); C=$(free_port); D=$(free_port)
 ACTL=$(free_port); BCTL=$(free_port); CCTL=$(free_port)
 DEAD=$(free_port)
@@ -56,6 +57,23 @@ listen skip
     balance roundrobin
     server a 127.0.0.1:$A check inter 200ms fall 1 rise 1
     server dead 127.0.0.1:$DEAD check inter 200ms fall 1 rise 1
+listen srr
+    bind 127.0.0.1:$FE6
+    balance static-rr
+    server a 127.0.0.1:$A weight 1
+    server b 127.0.0.1:$B weight 3
+listen src
+    bind 127.0.0.1:$FE7
+    balance source
+    server a 127.0.0.1:$A
+    server b 127.0.0.1:$B
+    server c 127.0.0.1:$C
+backend only_c
+    server c 127.0.0.1:$C
+frontend switch
+    bind 127.0.0.1:$FE8
+    use_backend only_c
+    default_backend rr
 CFG
 check "weir starts with 2 workers" start_weir "$T_TMP/weir.cfg"
 
@@ -107,6 +125,17 @@ check "backup: once an active is up it takes everything" test "$(json names.d <<
 out=$($TCPLOAD --target "127.0.0.1:$FE5" --total 30)
 check "dead server skipped: 30 of 30 served by a" test "$(json names.a <<<"$out")" -eq 30
 check "dead server skipped: no failure" test "$(json failed <<<"$out")" -eq 0
+
+# static-rr 1:3 over 400 connections
+out=$($TCPLOAD --target "127.0.0.1:$FE6" --total 400)
+check "static-rr 1:3: a gets 25% ($(json names.a <<<"$out") of 400)" within "$(pct "$(json names.a <<<"$out")" 400)" 25 2
+# source: one client address always lands on one server
+out=$($TCPLOAD --target "127.0.0.1:$FE7" --total 30)
+check "source: 30 connections from 127.0.0.1 all on one server ($out)" \
+	python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if d['ok']==30 and max(d['names'].values())==30 else 1)" "$out"
+# use_backend without a condition wins over default_backend
+out=$($TCPLOAD --target "127.0.0.1:$FE8" --total 10)
+check "use_backend only_c takes the 10 connections" test "$(json names.c <<<"$out")" -eq 10
 
 check "weir stops on SIGTERM" stop_weir
 d_done

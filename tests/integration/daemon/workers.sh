@@ -13,9 +13,9 @@ grp=$(id -gn nobody)
 ctl() { echo | socat -t 2 - "tcp:127.0.0.1:$1" 2>/dev/null; }
 
 FE=$(free_port); FE2=$(free_port); A=$(free_port); B=$(free_port); ACTL=$(free_port)
-CHK=$(free_port)
+BCTL=$(free_port)
 start_testsrv a "$A" --ctl "127.0.0.1:$ACTL"
-start_testsrv b "$B"
+start_testsrv b "$B" --ctl "127.0.0.1:$BCTL"
 cat >"$T_TMP/weir.cfg" <<CFG
 global
     nbthread 2
@@ -69,7 +69,8 @@ check "the backend did see 10 at once (the limit is used)" \
 # SIGKILL one worker while 20 connections are held open on both
 $TCPLOAD --target "127.0.0.1:$FE" --conns 20 --total 20 --hold 2 --echo >"$T_TMP/held.json" &
 held=$!
-sleep 0.7
+# every one of them accepted and connected through (a busy machine is slow)
+n=100; while [ $n -gt 0 ] && ! ctl "$BCTL" | grep -q '^cur=20 '; do sleep 0.05; n=$((n - 1)); done
 workers=$(sed -n 's/.*New worker (\([0-9]*\)) forked.*/\1/p' "$T_TMP/weir.log")
 victim=$(head -1 <<<"$workers"); other=$(sed -n 2p <<<"$workers")
 kill -KILL "$victim"

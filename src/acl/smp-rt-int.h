@@ -1,0 +1,99 @@
+/*
+ * Internal interfaces of the run-time half of src/acl/: the fetch and
+ * converter functions the registries point to (sample_fetch.c,
+ * sample_conv.c), the HTTP helpers they share, and the IP index of
+ * pattern lists. Runs in the workers, except pat_list_index() (master,
+ * load time).
+ */
+#ifndef WEIR_SMP_RT_INT_H
+#define WEIR_SMP_RT_INT_H
+
+#include "weir/arena.h"
+#include "weir/sample-rt.h"
+
+#define SMP_FN(n) int n(const struct sample_arg *args, int nargs, struct smp_val *smp, \
+			struct smp_ctx *c, const char *param)
+
+/* ------------------------------------------------ fetches (smp_fetch_rt.c) */
+SMP_FN(smp_fetch_const);
+SMP_FN(smp_fetch_date);
+SMP_FN(smp_fetch_date_us);
+SMP_FN(smp_fetch_env);
+SMP_FN(smp_fetch_uuid);
+SMP_FN(smp_fetch_var);
+SMP_FN(smp_fetch_rand);
+SMP_FN(smp_fetch_pid);
+SMP_FN(smp_fetch_px_conn);
+SMP_FN(smp_fetch_nbsrv);
+SMP_FN(smp_fetch_px_id);
+SMP_FN(smp_fetch_px_name);
+SMP_FN(smp_fetch_addr);
+SMP_FN(smp_fetch_port);
+SMP_FN(smp_fetch_ssl_fc);
+
+/* ------------------------------------------------ HTTP fetches (smp_http_rt.c) */
+SMP_FN(smp_fetch_proto_http);
+SMP_FN(smp_fetch_method);
+SMP_FN(smp_fetch_path);
+SMP_FN(smp_fetch_query);
+SMP_FN(smp_fetch_url);
+SMP_FN(smp_fetch_url_param);
+SMP_FN(smp_fetch_base);
+SMP_FN(smp_fetch_ver);
+SMP_FN(smp_fetch_hdr);
+SMP_FN(smp_fetch_hdr_cnt);
+SMP_FN(smp_fetch_cook);
+SMP_FN(smp_fetch_cook_cnt);
+SMP_FN(smp_fetch_status);
+
+/* ------------------------------------------------ converters (smp_conv_rt.c) */
+SMP_FN(smp_conv_case);
+SMP_FN(smp_conv_hex);
+SMP_FN(smp_conv_base64);
+SMP_FN(smp_conv_time);
+SMP_FN(smp_conv_field);
+SMP_FN(smp_conv_ipmask);
+SMP_FN(smp_conv_length);
+SMP_FN(smp_conv_json);
+SMP_FN(smp_conv_url_dec);
+SMP_FN(smp_conv_map);
+SMP_FN(smp_conv_set_var);
+SMP_FN(smp_conv_same);
+
+/* ------------------------------------------------ shared helpers */
+
+/* The request or response message a fetch reads, by its `param` ("req",
+ * "res"); NULL when absent. */
+const struct http_msg *smp_http_msg(struct smp_ctx *c, const char *param);
+/* Sets smp to the string span [p, p+n) of read-only data. */
+void smp_set_str(struct smp_val *smp, const char *p, size_t n);
+/* The record of the proxy an argument names (or the current one, when
+ * arg is NULL): BE or FE index in the segment, -1 none. */
+int smp_px_rec(struct smp_ctx *c, const struct sample_arg *arg, int backend);
+
+/* ------------------------------------------------ IP index (pat_index.c) */
+
+/* The IP patterns of a list, ready for lookup. /32 IPv4 patterns sit in a
+ * sorted array searched by bisection (the common case of long allow and
+ * deny lists); the others (networks, IPv6) in an array sorted by prefix
+ * length, longest first, scanned in order, so the first hit is the longest
+ * prefix. Equal keys keep their file order (the first one wins). */
+struct pat_ipidx {
+	uint32_t *host;                 /* host-order IPv4 addresses, sorted */
+	const struct pattern **host_pat;
+	int nhost;
+	const struct pattern **nets;
+	int nnets;
+};
+
+/* Builds list->idx from list->pats when list->match is IP (arena owned). */
+void pat_list_index(struct arena *a, struct pat_list *list);
+const struct pattern *pat_ipidx_lookup(const struct pat_ipidx *x, const struct smp_val *v);
+/* Is v in the network of IP pattern p? (acl_rt.c) */
+int pat_ip_match(const struct pattern *p, const struct smp_val *v);
+
+/* The per-process PCRE2 match data and random generator (smp_rt.c). */
+void *smp_match_data(void);
+uint64_t smp_rand64(void);
+
+#endif

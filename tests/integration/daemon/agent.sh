@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# What an operator sees of `agent-check` through the real daemon (2 workers)
+# and a tiny agent on loopback whose answer the test rewrites: "drain" lets
+# a held session finish but sends no new one (weight 0); "ready 50%" gives
+# the server half its weight (the balancing share follows); "down" takes
+# it out although its health check passes; "up" brings it back.
+. "$WEIR_SRCDIR/tests/integration/lib.sh"
+. "$WEIR_SRCDIR/tests/integration/daemon-lib.sh"
+d_setup
+command -v socat >/dev/null || skip_all "socat missing"
+
+pct() { python3 -c "print(round(100.0*$1/$2, 1))"; }
+within() { python3 -c "import sys; sys.exit(0 if abs($1-$2) <= $3 else 1)"; }
+
+FE=$(free_port); A=$(free_port); B=$(free_port); AG=$(free_port)
+SOCK=$T_TMP/stats.sock
+start_testsrv a "$A"
+start_testsrv b "$B"
+
+# The agent: one line per connection, the current content of agent.reply.
+echo up >"$T_TMP/agent.reply"
+python3 - "$AG" "$T_TMP/agent.reply" >>"$T_TMP/agent.log" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    try:
+        c.sendall(open(sys.argv[2], "rb").read())
+    except OSError:
+        pass
+    c.close()
+PY
+t_pids="$t_pids $!"
+wait_port "$AG"
+
+cat >"$T_TMP/weir.cfg" <<CFG
+global
+    nbthread 2
+    stats socket $SOCK mode 600 level admin
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 10s
+    timeout server 10s
+listen lb
+    bind 127.0.0.1:$FE
+    balance roundrobin
+    server a 127.0.0.1:$A weight 10 check inter 200ms agent-check agent-port $AG agent-inter 200ms
+    server b 127.0.0.1:$B weight 10 check inter 200ms
+CFG
+check "weir starts with an agent-checked server" start_weir "$T_TMP/weir.cfg"
+
+col() {
+	stats_cmd "$SOCK" "show stat" | awk -F, -v sv="$1" -v c="$2" \
+		'NR==1{for(i=1;i<=NF;i++){n=$i; sub(/^# /,"",n); if(n==c) k=i}} $1=="lb" && $2==sv {print $k}'
+}
+# agent_says WORDS: the agent's next answer, then two agent-inters.
+agent_says() { echo "$1" >"$T_TMP/agent.reply"; sleep 0.7; }
+
+sleep 0.8
+out=$($TCPLOAD --target "127.0.0.1:$FE" --total 100)
+check "agent up: both servers share 100 connections ($out)" \
+	within "$(pct "$(json names.a <<<"$out")" 100)" 50 5
+
+# drain: a session held on a goes on, new sessions all go to b
+$TCPLOAD --target "127.0.0.1:$FE" --conns 4 --total 4 --hold 2.5 --echo >"$T_TMP/held.json" &
+held=$!
+sleep 0.4
+agent_says drain
+check "drain: show stat weight of a is 0 (got $(col a weight))" test "$(col a weight)" = 0
+check "drain: a is still UP for its sessions (got $(col a status))" test "$(col a status)" = UP
+scur=$(col a scur)
+check "drain: a still holds its sessions (scur $scur)" test "${scur:-0}" -ge 1
+out=$($TCPLOAD --target "127.0.0.1:$FE" --total 30)
+check "drain: 30 new connections all on b ($out)" test "$(json names.b <<<"$out")" -eq 30
+wait "$held"
+check "drain: the held sessions finished with their data ($(cat "$T_TMP/held.json"))" \
+	test "$(json ok <"$T_TMP/held.json")" -eq 4 -a "$(json names.a <"$T_TMP/held.json")" -eq "$scur"
+grep -q "Server lb/a enters drain state (via agent)" "$T_TMP/weir.log"
+check "drain is logged" test $? -eq 0
+
+# HAProxy: a weight alone does not end the agent's drain, "ready" does
+agent_says "50%"
+check "50% while drained: still weight 0 (got $(col a weight))" test "$(col a weight)" = 0
+agent_says "ready 50%"
+check "ready 50%: show stat weight of a is 5 (got $(col a weight))" test "$(col a weight)" = 5
+out=$($TCPLOAD --target "127.0.0.1:$FE" --total 150)
+check "ready 50%: weights 5:10 give a a third ($out)" \
+	within "$(pct "$(json names.a <<<"$out")" 150)" 33.3 5
+
+# down: out of the farm although its port answers
+agent_says "down # planned maintenance"
+# (HAProxy prints "DOWN (agent)"; weir's segment has no agent health yet,
+# so the status is DOWN with the health check's counter)
+st=$(col a status)
+check "down: show stat status of a is DOWN (got $st)" test "${st%% *}" = DOWN
+out=$($TCPLOAD --target "127.0.0.1:$FE" --total 30)
+check "down: 30 connections all on b ($out)" test "$(json names.b <<<"$out")" -eq 30
+check "down: no connection failed" test "$(json failed <<<"$out")" -eq 0
+grep -q 'Server lb/a is DOWN, reason: Layer7 wrong status, info: "via agent : down (planned maintenance)"' \
+	"$T_TMP/weir.log"
+check "down is logged in HAProxy's words" test $? -eq 0
+
+# up: back, at the weight the agent set last (50 %)
+agent_says "up 100%"
+check "up: show stat status of a is UP (got $(col a status))" test "$(col a status)" = UP
+check "up 100%: weight 10 again (got $(col a weight))" test "$(col a weight)" = 10
+out=$($TCPLOAD --target "127.0.0.1:$FE" --total 100)
+check "up: both servers share again ($out)" within "$(pct "$(json names.a <<<"$out")" 100)" 50 5
+grep -q 'Server lb/a is UP, reason: Layer7 check passed, info: "via agent : up"' "$T_TMP/weir.log"
+check "up is logged" test $? -eq 0
+
+check "weir stops on SIGTERM" stop_weir
+d_done
