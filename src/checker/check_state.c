@@ -111,7 +111,7 @@ static void check_state_emit(const struct chk *c, int syslog_level, int say_leve
 /* `option log-health-checks`: every check that moved the health or
  * changed the status, with the health as HAProxy shows it ("2/3 UP":
  * failures left before DOWN, or successes so far towards UP). */
-static void check_state_log_check(const struct chk *c, unsigned st, const char *info,
+static void check_state_log_check(const struct chk *c, unsigned st, int code, const char *info,
 				  uint32_t dur, int32_t health)
 {
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
@@ -119,17 +119,18 @@ static void check_state_log_check(const struct chk *c, unsigned st, const char *
 	int up = health >= c->rise;
 	int drain = LOAD(r->weight_user) == 0 || LOAD(r->weight_pct) == 0 ||
 		    (LOAD(r->admin) & SHM_ADMIN_DRAIN);
-	sbuf_printf(&m, "Health check for %sserver %s/%s %s", c->conf->backup ? "backup " : "",
-		    c->px->name, c->conf->name, check_state_passed(st) ? "succeeded" : "failed");
-	check_state_status(&m, st, -1, info, dur);
+	sbuf_printf(&m, "Health check for %sserver %s/%s %s%s", c->conf->backup ? "backup " : "",
+		    c->px->name, c->conf->name, st == CHK_ST_L7OKC ? "conditionally " : "",
+		    check_state_passed(st) ? "succeeded" : "failed");
+	check_state_status(&m, st, code, info, dur);
 	sbuf_printf(&m, ", status: %d/%d %s.", up ? health - c->rise + 1 : health,
 		    up ? c->fall : c->rise, up ? (drain ? "DRAIN" : "UP") : "DOWN");
 	check_state_emit(c, LOG_LVL_NOTICE, LOG_LVL_WARNING, &m);
 	sbuf_free(&m);
 }
 
-static void check_state_log_change(const struct chk *c, int up, unsigned st, const char *info,
-				   uint32_t dur)
+static void check_state_log_change(const struct chk *c, int up, unsigned st, int code,
+				   const char *info, uint32_t dur)
 {
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	struct shm_be *b = shm_backend(c->p->shm, c->be);
@@ -138,7 +139,7 @@ static void check_state_log_change(const struct chk *c, int up, unsigned st, con
 	struct sbuf m = { 0 };
 	sbuf_printf(&m, "%sServer %s/%s is %s", c->conf->backup ? "Backup " : "", c->px->name,
 		    c->conf->name, up ? "UP" : "DOWN");
-	check_state_status(&m, st, -1, info, dur);
+	check_state_status(&m, st, code, info, dur);
 	/* Nothing is requeued yet: the queue subsystem will redispatch. */
 	if (up)
 		sbuf_printf(&m, ". %u active and %u backup servers online.%s 0 sessions requeued, "
@@ -175,7 +176,7 @@ static void check_state_backend(struct shm_be *b, int was_avail, uint64_t now_s)
 	STORE(b->last_change, now_s);
 }
 
-static void check_state_change(struct chk *c, int up, unsigned st, const char *info,
+static void check_state_change(struct chk *c, int up, unsigned st, int code, const char *info,
 			       uint32_t dur)
 {
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
@@ -192,7 +193,44 @@ static void check_state_change(struct chk *c, int up, unsigned st, const char *i
 	check_state_recount(c->p->shm, c->be);
 	check_state_backend(b, was_avail, now_s);
 	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
-	check_state_log_change(c, up, st, info, dur);
+	check_state_log_change(c, up, st, code, info, dur);
+	if (was_avail && !LOAD(b->srv_act) && !LOAD(b->srv_bck))
+		check_state_log_empty(c);
+}
+
+/* HAProxy's NOLB (`http-check disable-on-404`): a conditional pass
+ * (L7OKC) keeps an UP server in the segment's STOPPING state, out of the
+ * balance but still serving its persistent sessions; a full pass brings
+ * it back. Logged as HAProxy: "Server be/s is stopping" with the servers
+ * left, or "is UP" again. */
+static void check_state_nolb(struct chk *c, int stopping, unsigned st, int code,
+			     const char *info, uint32_t dur)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	uint32_t want = stopping ? SHM_OP_STOPPING : SHM_OP_UP;
+	if (LOAD(r->op_state) == want)
+		return;
+	uint64_t now_s = (uint64_t)time(NULL);
+	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	STORE(r->op_state, want);
+	STORE(r->last_change, now_s);
+	check_state_recount(c->p->shm, c->be);
+	check_state_backend(b, was_avail, now_s);
+	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
+	if (!stopping) {
+		check_state_log_change(c, 1, st, code, info, dur);
+		return;
+	}
+	struct sbuf m = { 0 };
+	sbuf_printf(&m, "%sServer %s/%s is stopping", c->conf->backup ? "Backup " : "", c->px->name,
+		    c->conf->name);
+	check_state_status(&m, st, code, info, dur);
+	sbuf_printf(&m, ". %u active and %u backup servers left. %llu sessions active, 0 requeued, "
+		    "%llu remaining in queue.", LOAD(b->srv_act), LOAD(b->srv_bck),
+		    (unsigned long long)LOAD(r->c.scur), (unsigned long long)LOAD(r->c.qcur));
+	check_state_emit(c, LOG_LVL_NOTICE, LOG_LVL_WARNING, &m);
+	sbuf_free(&m);
 	if (was_avail && !LOAD(b->srv_act) && !LOAD(b->srv_bck))
 		check_state_log_empty(c);
 }
@@ -217,27 +255,46 @@ void check_state_resume(struct chk *c)
 
 void check_state_report(struct chk *c, unsigned st, const char *info)
 {
+	check_state_report_code(c, st, -1, info);
+}
+
+/* HAProxy prints ", code: N" only for the L7 results that carry one. */
+static int check_state_logged_code(unsigned st, int code)
+{
+	return st == CHK_ST_L7OK || st == CHK_ST_L7OKC || st == CHK_ST_L7STS ? code : -1;
+}
+
+void check_state_report_code(struct chk *c, unsigned st, int code, const char *info)
+{
 	c->kind->stop(c);
 	c->running = 0;
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	uint32_t dur = (uint32_t)(checker_now_ms() - c->start_ms);
 	unsigned prev = LOAD(r->check_status);
 	int32_t old = LOAD(r->check_health), health = old;
-	if (check_state_step(&health, c->rise, c->fall, check_state_passed(st)))
+	/* a conditional pass cannot make the first step up (HAProxy) */
+	int passed = check_state_passed(st) && !(st == CHK_ST_L7OKC && old == 0);
+	if (check_state_step(&health, c->rise, c->fall, passed))
 		shm_gauge_add(&r->c.chkfail, 1);
 	STORE(r->check_status, st);
-	STORE(r->check_code, -1);
+	STORE(r->check_code, (int32_t)code);
+	int lcode = check_state_logged_code(st, code);
 	STORE(r->check_duration, dur);
 	STORE(r->check_health, health);
 	if (((c->px->options >> PX_OPT_LOG_HEALTH_CHECKS) & 1) && (st != prev || health != old))
-		check_state_log_check(c, st, info, dur, health);
+		check_state_log_check(c, st, lcode, info, dur, health);
 	int up = health >= c->rise && check_agent_allows_up(c->srv);
-	if (up != (LOAD(r->op_state) == SHM_OP_UP))
-		check_state_change(c, up, st, info, dur);
+	if (up != (LOAD(r->op_state) != SHM_OP_DOWN))
+		check_state_change(c, up, st, lcode, info, dur);
+	if (up)
+		check_state_nolb(c, st == CHK_ST_L7OKC, st, lcode, info, dur);
 	checker_schedule(c);
 }
 
 void check_state_set(struct chk *c, int up, unsigned st, const char *info, uint32_t dur)
 {
-	check_state_change(c, up, st, info, dur);
+	/* HAProxy: only the health check takes a server out of NOLB */
+	if (up && LOAD(shm_server(c->p->shm, c->srv)->op_state) == SHM_OP_STOPPING)
+		return;
+	check_state_change(c, up, st, -1, info, dur);
 }

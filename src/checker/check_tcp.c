@@ -22,6 +22,7 @@
 #include <event2/event.h>
 
 #include "weir/checker.h"
+#include "weir/util.h"
 #include "checker-int.h"
 
 static struct timeval check_tcp_tv(int ms)
@@ -49,17 +50,30 @@ static unsigned check_tcp_status(int err)
 	}
 }
 
+/* The report of a failed connect, with the kind's say on where it was
+ * (tcp-check: "at step 1 of tcp-check (connect)"). */
+static void check_tcp_report(struct chk *c, unsigned st, const char *err)
+{
+	struct sbuf m = { 0 };
+	if (err)
+		sbuf_adds(&m, err);
+	if (c->kind->describe)
+		c->kind->describe(c, &m);
+	check_state_report(c, st, m.len ? sbuf_str(&m) : NULL);
+	sbuf_free(&m);
+}
+
 static void check_tcp_failed(struct chk *c, int err)
 {
 	unsigned st = check_tcp_status(err);
-	check_state_report(c, st, st == CHK_ST_L4TOUT ? NULL : strerror(err));
+	check_tcp_report(c, st, st == CHK_ST_L4TOUT ? NULL : strerror(err));
 }
 
 static void check_tcp_on_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct chk *c = arg;
 	if (what & EV_TIMEOUT) {
-		check_state_report(c, CHK_ST_L4TOUT, NULL);
+		check_tcp_report(c, CHK_ST_L4TOUT, NULL);
 		return;
 	}
 	int err = 0;

@@ -33,7 +33,9 @@
 #include "weir/proc-t.h"
 
 struct event;
+struct sbuf;
 struct chk;
+struct chk_conv;
 
 /* How one kind of check runs. `start` begins a check and must end it,
  * now or later from the loop, with exactly one check_state_report();
@@ -44,6 +46,9 @@ struct chk_kind {
 	void (*start)(struct chk *c);
 	void (*connected)(struct chk *c);   /* connection kinds: after connect */
 	void (*stop)(struct chk *c);
+	void (*release)(struct chk *c);     /* optional: frees what the kind keeps between runs */
+	void (*describe)(struct chk *c, struct sbuf *info); /* optional: appends where a
+	                                                      * connect failed to its info */
 };
 
 /* One server's check. Config-derived fields are set once by checker.c. */
@@ -65,11 +70,15 @@ struct chk {
 	int running;
 	int in_maint;                       /* admin MAINT seen at the last run */
 	uint64_t start_ms;                  /* monotonic, when the running check began */
+	struct chk_conv *conv;              /* L7 kinds: the program and its run (check_conv.h) */
 };
 
 /* The kinds, by proxy_conf.check_kind (check_tcp.c). Kinds not written yet
  * run the plain connect check. */
 extern const struct chk_kind check_tcp_kind;
+/* Every conversation kind: tcp-check, HTTP and the built-in protocol
+ * checks (check_conv.c). */
+extern const struct chk_kind check_conv_kind;
 
 /* The connection layer shared by every connection kind (check_tcp.c):
  * opens a non-blocking connect to c->addr bounded by c->conn_timeout and
@@ -91,6 +100,9 @@ void checker_schedule(struct chk *c);
  * state change, and schedules the next run. `info` is the detail HAProxy
  * prints as info: "..." (an errno text), NULL for none. */
 void check_state_report(struct chk *c, unsigned status, const char *info);
+/* The same with the L7 code stored in check_code (an HTTP status, 0 for
+ * a passed tcp-check, -1 none); logs print it for L7OK, L7OKC, L7STS. */
+void check_state_report_code(struct chk *c, unsigned status, int code, const char *info);
 
 /* A server leaves maintenance as HAProxy has it: UP at health rise, one
  * failed check from DOWN, so its next check decides. */

@@ -213,6 +213,14 @@ static const char *checker_address(struct chk *c)
 /* The kinds by proxy_conf.check_kind; the others are later issues. */
 static const struct chk_kind *const checker_kinds[] = {
 	[CHECK_KIND_TCP] = &check_tcp_kind,
+	[CHECK_KIND_HTTP] = &check_conv_kind,
+	[CHECK_KIND_TCPCHECK] = &check_conv_kind,
+	[CHECK_KIND_SSL_HELLO] = &check_conv_kind,
+	[CHECK_KIND_SMTP] = &check_conv_kind,
+	[CHECK_KIND_LDAP] = &check_conv_kind,
+	[CHECK_KIND_MYSQL] = &check_conv_kind,
+	[CHECK_KIND_PGSQL] = &check_conv_kind,
+	[CHECK_KIND_REDIS] = &check_conv_kind,
 };
 
 static const struct chk_kind *checker_kind(const struct proxy_conf *px)
@@ -341,6 +349,8 @@ void checker_stop(void)
 		struct chk *c = &ck->chks[i];
 		if (c->running)
 			c->kind->stop(c);
+		if (c->kind && c->kind->release)
+			c->kind->release(c);
 		if (c->timer)
 			event_free(c->timer);
 	}
