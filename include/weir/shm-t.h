@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 2
+#define SHM_LAYOUT_VERSION 3
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -259,6 +259,10 @@ struct shm_srv {
 	uint32_t check_duration;  /* ms, last check */
 	uint64_t last_change;     /* s since the epoch */
 	uint64_t down_time;       /* s accumulated down */
+	/* checker: the last check's info text (show stat `last_chk`). Written
+	 * without a lock: a reader may see a line being replaced, never one
+	 * past the NUL the buffer always ends with. */
+	char last_chk[64];
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */
 } SHM_ALIGNED;

@@ -182,7 +182,9 @@ static void agent_settle(struct chk *c, unsigned st, const char *info, uint32_t 
 {
 	const struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	int up = agent_want_up(c);
-	if (up != (__atomic_load_n(&r->op_state, __ATOMIC_RELAXED) == SHM_OP_UP))
+	/* running means UP or NOLB (STOPPING, disable-on-404): an agent's
+	 * "down" takes either down */
+	if (up != (__atomic_load_n(&r->op_state, __ATOMIC_RELAXED) != SHM_OP_DOWN))
 		check_state_set(c, up, st, info, dur);
 }
 

@@ -260,6 +260,24 @@ static void chk_conv_compile(struct chk *c, struct chk_conv *v)
 
 /* HAProxy's " at step N of tcp-check (...)" suffix of connection errors
  * and timeouts; plain tcp-check only, as HAProxy. */
+
+/* HAProxy names a binary pattern by its bytes ("expect binary 'R'" for
+ * 52); bytes that are not printable are written as \xHH. */
+static void conv_expect_binary_text(struct sbuf *m, const char *hex)
+{
+	sbuf_adds(m, " (expect binary '");
+	for (size_t i = 0; hex[i] && hex[i + 1]; i += 2) {
+		unsigned v;
+		if (sscanf(hex + i, "%2x", &v) != 1)
+			break;
+		if (v >= 0x20 && v < 0x7f)
+			sbuf_addc(m, (char)v);
+		else
+			sbuf_printf(m, "\\x%02x", v);
+	}
+	sbuf_adds(m, "')");
+}
+
 static void chk_step_where(const struct chk_conv *v, const struct chk_step *s, struct sbuf *m)
 {
 	if (!v->prog.tcpcheck || !s)
@@ -278,7 +296,7 @@ static void chk_step_where(const struct chk_conv *v, const struct chk_step *s, s
 			sbuf_printf(m, " (expect string '%s')", s->pattern);
 			break;
 		case CHECK_EXP_BINARY:
-			sbuf_printf(m, " (expect binary '%s')", s->pattern);
+			conv_expect_binary_text(m, s->pattern);
 			break;
 		case CHECK_EXP_RSTRING:
 			sbuf_adds(m, " (expect regex)");

@@ -425,6 +425,9 @@ enum chk_eval chk_http_expect(struct chk *c, const struct chk_step *s)
 		return CHK_EVAL_NEXT;
 	if (t == CHECK_EXP_STATUS || t == CHECK_EXP_RSTATUS)
 		return chk_http_fail(c, s, CHK_ST_L7STS, v->rsp.reason);
-	return chk_http_fail(c, s, CHK_ST_L7RSP, t == CHECK_EXP_HDR ? "HTTP header check did not match"
-								    : "HTTP content check did not match");
+	/* as HAProxy: a header that does not match is a wrong status, a body
+	 * that does not match an invalid response */
+	if (t == CHECK_EXP_HDR)
+		return chk_http_fail(c, s, CHK_ST_L7STS, "HTTP header check did not match");
+	return chk_http_fail(c, s, CHK_ST_L7RSP, "HTTP content check did not match");
 }

@@ -29,6 +29,8 @@
 
 #include <event2/event.h>
 
+#include <string.h>
+
 #include "weir/checker.h"
 #include "weir/log.h"
 #include "weir/shm.h"
@@ -264,6 +266,16 @@ static int check_state_logged_code(unsigned st, int code)
 	return st == CHK_ST_L7OK || st == CHK_ST_L7OKC || st == CHK_ST_L7STS ? code : -1;
 }
 
+static void check_state_store_info(struct shm_srv *r, const char *info)
+{
+	size_t n = info ? strlen(info) : 0;
+	if (n >= sizeof(r->last_chk))
+		n = sizeof(r->last_chk) - 1;
+	r->last_chk[n] = '\0';
+	if (n)
+		memcpy(r->last_chk, info, n);
+}
+
 void check_state_report_code(struct chk *c, unsigned st, int code, const char *info)
 {
 	c->kind->stop(c);
@@ -278,6 +290,7 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 		shm_gauge_add(&r->c.chkfail, 1);
 	STORE(r->check_status, st);
 	STORE(r->check_code, (int32_t)code);
+	check_state_store_info(r, info);
 	int lcode = check_state_logged_code(st, code);
 	STORE(r->check_duration, dur);
 	STORE(r->check_health, health);

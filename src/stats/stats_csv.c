@@ -317,6 +317,20 @@ static void f_lastsess(const struct csv_row *r, struct sbuf *o)
 		put_u64(o, r->now > t ? r->now - t : 0);
 }
 
+/* `last_chk`: the last check's info, made safe for one CSV field */
+static void f_last_chk(const struct csv_row *r, struct sbuf *o)
+{
+	if (!srv_checked(r))
+		return;
+	char t[sizeof(r->srv->last_chk)];
+	memcpy(t, r->srv->last_chk, sizeof(t));
+	t[sizeof(t) - 1] = '\0';
+	for (char *c = t; *c; c++)
+		if (*c == ',' || *c == '\n' || *c == '\r')
+			*c = ' ';
+	sbuf_adds(o, t);
+}
+
 static void f_check_desc(const struct csv_row *r, struct sbuf *o)
 {
 	if (srv_checked(r))
@@ -431,7 +445,7 @@ static const struct csv_col csv_cols[] = {
 	FILL(check_duration), CTRH(hrsp_1xx), CTRH(hrsp_2xx), CTRH(hrsp_3xx), CTRH(hrsp_4xx),
 	CTRH(hrsp_5xx), CTRH(hrsp_other), FILL(hanafail), CTRH(req_rate), CTRH(req_rate_max),
 	CTRH(req_tot), CTR(cli_abrt), CTR(srv_abrt), CTRH(comp_in), CTRH(comp_out),
-	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), NONE(last_chk), NONE(last_agt),
+	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), FILL(last_chk), NONE(last_agt),
 	NONE(qtime), NONE(ctime), NONE(rtime), NONE(ttime), NONE(agent_status),
 	NONE(agent_code), NONE(agent_duration), FILL(check_desc), NONE(agent_desc),
 	FILL(check_rise), FILL(check_fall), FILL(check_health), NONE(agent_rise),

@@ -13,3 +13,12 @@ DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/relo
 	tests/integration/daemon/slowstart.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py
+# health checks against real servers from Debian packages (redis,
+# PostgreSQL, MariaDB; contrib/quickstart test installs them with
+# tests/integration/checks/install-servers.sh) and weir's own backend
+CHECK_TESTS = tests/integration/checks/redis.sh tests/integration/checks/pgsql.sh \
+	tests/integration/checks/mysql.sh tests/integration/checks/http.sh \
+	tests/integration/checks/l7.sh
+TESTS += $(CHECK_TESTS)
+EXTRA_DIST += $(CHECK_TESTS) tests/integration/checks/servers-lib.sh \
+	tests/integration/checks/install-servers.sh
