@@ -35,6 +35,7 @@ enum check_status {
 	CHK_ST_L7OK,         /* L7OK      layer 7 passed */
 	CHK_ST_L7OKC,        /* L7OKC     layer 7 passed, conditionally */
 	CHK_ST_L7STS,        /* L7STS     layer 7 wrong status */
+	CHK_ST_HANA,         /* HANA      health analyze: errors seen on traffic (`observe`) */
 	CHK_ST__COUNT
 };
 const char *check_status_name(unsigned st);

@@ -263,6 +263,10 @@ struct shm_srv {
 	 * without a lock: a reader may see a line being replaced, never one
 	 * past the NUL the buffer always ends with. */
 	char last_chk[64];
+	/* workers (`observe layer4`): consecutive failed connects to this
+	 * server, atomic increment on a failure, reset to 0 on a success; the
+	 * checker reads it and applies `on-error` at `error-limit` */
+	uint32_t obs_consec;
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */
 } SHM_ALIGNED;

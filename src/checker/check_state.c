@@ -311,3 +311,42 @@ void check_state_set(struct chk *c, int up, unsigned st, const char *info, uint3
 		return;
 	check_state_change(c, up, st, -1, info, dur);
 }
+
+/* ------------------------------------------------------------ observe */
+
+/*
+ * `observe layer4` saw `error-limit` consecutive errors on live traffic:
+ * HAProxy's `on-error` actions. fail-check counts one failed check;
+ * sudden-death leaves a running server one failed check from DOWN;
+ * mark-down takes it DOWN at once. Each also makes the next check come at
+ * `fastinter` (checker.c reschedules), and `fastinter` does only that.
+ */
+void check_state_observe(struct chk *c, int action, uint32_t errors)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	char info[128];
+	snprintf(info, sizeof(info), "Detected %u consecutive errors, last one was: L4 "
+		 "unsuccessful connection", errors);
+	int32_t health = LOAD(r->check_health);
+	switch (action) {
+	case SRV_ONERR_FAIL_CHECK:
+		check_state_step(&health, c->rise, c->fall, 0);
+		shm_gauge_add(&r->c.chkfail, 1);
+		break;
+	case SRV_ONERR_SUDDEN_DEATH:
+		if (health >= c->rise)
+			health = c->rise;
+		break;
+	case SRV_ONERR_MARK_DOWN:
+		health = 0;
+		break;
+	default:
+		return;
+	}
+	STORE(r->check_health, health);
+	STORE(r->check_status, CHK_ST_HANA);
+	check_state_store_info(r, info);
+	int up = health >= c->rise;
+	if (!up && LOAD(r->op_state) != SHM_OP_DOWN)
+		check_state_change(c, 0, CHK_ST_HANA, -1, info, 0);
+}

@@ -100,6 +100,11 @@ void checker_schedule(struct chk *c);
  * state change, and schedules the next run. `info` is the detail HAProxy
  * prints as info: "..." (an errno text), NULL for none. */
 void check_state_report(struct chk *c, unsigned status, const char *info);
+/* `observe` reached `error-limit`: applies `on-error` (enum srv_on_error). */
+void check_state_observe(struct chk *c, int action, uint32_t errors);
+/* check_observe.c: watches the workers' error counts of observed servers. */
+int check_observe_start(struct weir_proc *p, struct chk *chks, int nchk);
+void check_observe_stop(void);
 /* The same with the L7 code stored in check_code (an HTTP status, 0 for
  * a passed tcp-check, -1 none); logs print it for L7OK, L7OKC, L7STS. */
 void check_state_report_code(struct chk *c, unsigned status, int code, const char *info);

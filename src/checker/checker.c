@@ -332,7 +332,8 @@ int checker_start(struct weir_proc *p)
 	}
 	struct timeval tv = checker_tv(CHECKER_SWEEP_MS);
 	ck->sweep = event_new(p->base, -1, EV_PERSIST, checker_sweep, ck);
-	if (!ck->sweep || event_add(ck->sweep, &tv) < 0) {
+	if (!ck->sweep || event_add(ck->sweep, &tv) < 0 ||
+	    check_observe_start(p, ck->chks, ck->nchk) < 0) {
 		fprintf(stderr, "weir: checker: cannot arm its timers\n");
 		checker_stop();
 		return -1;
@@ -343,6 +344,7 @@ int checker_start(struct weir_proc *p)
 void checker_stop(void)
 {
 	struct checker *ck = checker_ctx;
+	check_observe_stop();
 	if (!ck)
 		return;
 	for (int i = 0; i < ck->nchk; i++) {

@@ -489,10 +489,25 @@ static int should_redispatch(const struct session *s)
 	return (s->be->px->options >> PX_OPT_REDISPATCH & 1) && left == 1;
 }
 
+/* `observe layer4`: the checker judges from the count of consecutive
+ * failed connects (check_observe.c); a success resets it. One atomic on
+ * the server's record, only for observed servers. */
+static void observe_connect(struct session *s, int ok)
+{
+	if (!s->srv_conf || s->srv_conf->observe != SRV_OBSERVE_LAYER4)
+		return;
+	uint32_t *n = &shm_server(s->w->p->shm, (uint32_t)s->srv)->obs_consec;
+	if (!ok)
+		__atomic_add_fetch(n, 1, __ATOMIC_RELAXED);
+	else if (__atomic_load_n(n, __ATOMIC_RELAXED))
+		__atomic_store_n(n, 0, __ATOMIC_RELAXED);
+}
+
 void sess_connect_failed(struct session *s, int timeout)
 {
 	uint32_t wk = (uint32_t)s->w->p->worker;
 	void *shm = s->w->p->shm;
+	observe_connect(s, 0);
 	relay_detach_server(s);
 	s->srvc.xprt->close(&s->srvc, 1);
 	if (s->retries >= s->be->px->retries) {
@@ -576,6 +591,7 @@ static void try_connect(struct session *s)
 /* The server end proved alive: the session is established. */
 void sess_confirm(struct session *s)
 {
+	observe_connect(s, 1);
 	s->tc = wk_now_ms() - s->t_connect_start;
 	s->t_established = wk_now_ms();
 	s->state = SESS_ESTABLISHED;
