@@ -267,6 +267,9 @@ struct shm_srv {
 	 * server, atomic increment on a failure, reset to 0 on a success; the
 	 * checker reads it and applies `on-error` at `error-limit` */
 	uint32_t obs_consec;
+	/* checker: an agent's `maxconn:N` (0: none); the limit is the lower of
+	 * it and the configured maxconn */
+	int32_t maxconn_agent;
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */
 } SHM_ALIGNED;

@@ -11,7 +11,7 @@
  *   drain                 no new sessions (established ones go on)
  *   maint                 DOWN and kept down by the agent until "ready"
  *   N%                    weight N % of the configured weight
- *   maxconn:N             parsed; see below
+ *   maxconn:N             the server's connection limit (shm_srv.maxconn_agent)
  *
  * Words are separated by spaces, tabs or commas; a '#' starts a free
  * description. Words the agent does not send leave their setting alone,
@@ -20,9 +20,9 @@
  *
  * Runs in the checker process. Owns each agent's socket and its line
  * buffer. In the segment: op_state through check_state.c, weight_pct
- * through check_slowstart.c; nothing else. The agent's own result
- * (agent_status, agent_desc, ...) and maxconn:N have no checker-owned field
- * in struct shm_srv yet, so they are logged, not stored.
+ * through check_slowstart.c, and maxconn_agent (an agent's maxconn:N).
+ * The agent's own result (agent_status, agent_desc, ...) has no field in
+ * struct shm_srv yet, so it is logged, not stored.
  *
  * weir's admin bits are the stats process's, so the agent's drain and
  * maintenance are checker-owned: drain is weight_pct 0, maint is an
@@ -217,10 +217,11 @@ static void agent_apply(struct chk *c, struct agent_srv *a, const struct agent_r
 	if (rep->weight >= 0)
 		check_weight_agent(c, check_agent_weight_pct(rep->weight, r->weight_cfg), -1);
 	if (rep->maxconn >= 0 && rep->maxconn != a->maxconn) {
-		/* struct shm_srv's maxconn is the master's: logged, not applied */
-		char what[32];
-		snprintf(what, sizeof(what), "maxconn:%d", rep->maxconn);
-		agent_log(c, "agent asks for %s, not applied.", what);
+		/* the checker's own limit beside the configured one (lb.c takes
+		 * the lower); the workers see it at their next rebuild */
+		struct shm_srv *w = shm_server(c->p->shm, c->srv);
+		__atomic_store_n(&w->maxconn_agent, (int32_t)rep->maxconn, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&shm_backend(c->p->shm, c->be)->lb_gen, 1, __ATOMIC_RELEASE);
 		a->maxconn = rep->maxconn;
 	}
 	if (rep->health)

@@ -57,6 +57,17 @@ static uint32_t lb_eff_weight(const struct shm_srv *r)
 	return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
 }
 
+/* A server's connection limit: its `maxconn`, lowered by an agent's
+ * `maxconn:N` (the checker's field); 0 means none. */
+static int32_t lb_srv_limit(const struct shm_srv *r)
+{
+	int32_t cfg = r->maxconn;
+	int32_t agent = __atomic_load_n(&r->maxconn_agent, __ATOMIC_RELAXED);
+	if (agent > 0 && (cfg <= 0 || agent < cfg))
+		return agent;
+	return cfg;
+}
+
 /* Up, neither in maintenance nor draining, weight > 0. Draining servers
  * keep their sessions (and persistence) but get no new balanced ones. */
 static int lb_usable(const struct shm_srv *r, uint32_t weight)
@@ -76,6 +87,7 @@ static void lb_collect(struct lb_be *b, int backup, int one)
 		if (!!(r->flags & SHM_SRV_BACKUP) != backup)
 			continue;
 		s->weight = lb_eff_weight(r);
+		s->maxconn = lb_srv_limit(r);
 		if (!lb_usable(r, s->weight))
 			continue;
 		b->set[b->nset++] = s;
@@ -203,13 +215,14 @@ int lb_skip(const struct lb_be *b, const struct lb_srv *s, const struct lb_req *
 int lb_take(void *shm, uint32_t srv)
 {
 	struct shm_srv *r = shm_server(shm, srv);
+	int32_t limit = lb_srv_limit(r);
 	uint64_t now;
-	if (r->maxconn <= 0) {
+	if (limit <= 0) {
 		now = shm_gauge_add(&r->c.scur, 1);
 	} else {
 		uint64_t cur = __atomic_load_n(&r->c.scur, __ATOMIC_RELAXED);
 		do {
-			if (cur >= (uint64_t)r->maxconn)
+			if (cur >= (uint64_t)limit)
 				return -1;
 		} while (!__atomic_compare_exchange_n(&r->c.scur, &cur, cur + 1, 1,
 						      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));

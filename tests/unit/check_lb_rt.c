@@ -134,6 +134,29 @@ static const char rr321[] =
 
 /* ---------------------------------------------------------- roundrobin */
 
+/* An agent's maxconn:N (the checker's maxconn_agent) lowers a server's
+ * limit for every worker, and 0 lifts it again. */
+START_TEST(agent_maxconn_limits_slots)
+{
+	struct fx f;
+	struct lb_be lb;
+	fx_open(&f, rr321);
+	fx_lb(&f, &lb);
+	uint32_t a = lb.all[0].idx;
+	fx_srv(&f, 0)->maxconn_agent = 1;
+	fx_bump(&f);
+	lb_be_refresh(&lb);
+	ck_assert_int_eq(lb_take(f.b, a), 0);
+	ck_assert_int_eq(lb_take(f.b, a), -1);
+	fx_srv(&f, 0)->maxconn_agent = 0;
+	ck_assert_int_eq(lb_take(f.b, a), 0);
+	lb_release_slot(f.b, a);
+	lb_release_slot(f.b, a);
+	lb_be_release(&lb);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(rr_weighted_exact_and_interleaved)
 {
 	struct fx f;
@@ -680,6 +703,7 @@ static Suite *lb_rt_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, rr_weighted_exact_and_interleaved);
+	tcase_add_test(tc, agent_maxconn_limits_slots);
 	tcase_add_test(tc, rr_two_workers_share);
 	tcase_add_test(tc, rr_weight_change_needs_gen);
 	tcase_add_test(tc, rr_rebuild_keeps_position);
