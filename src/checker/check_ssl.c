@@ -25,7 +25,8 @@
  * - a `connect` rule uses its own `ssl`, `send-proxy`, `sni`, `alpn`, and
  *   the server's check settings with `default`; the implicit connect uses
  *   the server's.
- * - the handshake is bounded like the connect; running out is L6TOUT, a
+ * - the handshake is part of the connect: the connect timeout bounds both,
+ *   and `timeout check` starts after it; running out is L6TOUT, a
  *   failed handshake (a certificate refused included) L6RSP with
  *   OpenSSL's reason.
  */
@@ -358,7 +359,7 @@ static void check_ssl_failed(struct chk *c, int sslerr)
 	long vr = SSL_get_verify_result(c->ssl);
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
-	if (vr != X509_V_OK)
+	if (vr != X509_V_OK && (SSL_get_verify_mode(c->ssl) & SSL_VERIFY_PEER))
 		snprintf(msg, sizeof(msg), "SSL handshake failure: certificate verify failed: %s",
 			 X509_verify_cert_error_string(vr));
 	else if (r)
@@ -457,7 +458,9 @@ static void check_ssl_begin(struct chk *c, const struct check_ssl_want *w)
 		check_state_report(c, CHK_ST_SOCKERR, check_ssl_err("cannot start TLS", err, sizeof(err)));
 		return;
 	}
-	c->ssl_deadline = checker_now_ms() + (uint64_t)c->conn_timeout;
+	/* HAProxy waits for the transport under the connect timeout, and
+	 * starts `timeout check` once the handshake is done */
+	c->ssl_deadline = c->conn_start_ms + (uint64_t)c->conn_timeout;
 	check_ssl_step(c);
 }
 

@@ -89,6 +89,7 @@ static void check_tcp_on_event(evutil_socket_t fd, short what, void *arg)
 
 void check_tcp_start(struct chk *c)
 {
+	c->conn_start_ms = checker_now_ms();
 	c->fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		check_state_report(c, CHK_ST_SOCKERR, strerror(errno));

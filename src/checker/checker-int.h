@@ -76,6 +76,7 @@ struct chk {
 	struct chk_conv *conv;              /* L7 kinds: the program and its run (check_conv.h) */
 	struct ssl_ctx_st *ssl_ctx;         /* servers checked over TLS (check_ssl.c) */
 	struct ssl_st *ssl;                 /* the running check's TLS, NULL: plain */
+	uint64_t conn_start_ms;             /* monotonic, when the last connect began */
 	uint64_t ssl_deadline;              /* monotonic ms, bounds the handshake */
 };
 
