@@ -275,33 +275,13 @@ static void check_ssl_proxy_v1(const struct sockaddr_storage *src,
 		    check_ssl_ports(src), check_ssl_ports(dst));
 }
 
-/* Version 2 (section 2.2): the 12-byte signature, PROXY command over
- * TCP4/TCP6 with both addresses and ports, or LOCAL with no address. */
-static void check_ssl_proxy_v2(const struct sockaddr_storage *src,
-			       const struct sockaddr_storage *dst, int ip, struct sbuf *out)
+/* Version 2 (section 2.2): the 12-byte signature and the LOCAL command
+ * with no address, which the spec reserves for connections the proxy
+ * opens on its own such as health checks; HAProxy sends the same. */
+static void check_ssl_proxy_v2(struct sbuf *out)
 {
-	static const char sig[12] = "\r\n\r\n\0\r\nQUIT\n";
-	unsigned char hdr[4 + 36];
-	size_t alen = 0, n = 0;
-	sbuf_add(out, sig, sizeof(sig));
-	if (!ip) {
-		sbuf_add(out, "\x20\x00\x00\x00", 4);
-		return;
-	}
-	const void *sa = check_ssl_inaddr(src, &alen), *da = check_ssl_inaddr(dst, &alen);
-	uint16_t sp = htons((uint16_t)check_ssl_ports(src)), dp = htons((uint16_t)check_ssl_ports(dst));
-	size_t body = 2 * alen + 4;
-	hdr[n++] = 0x21;
-	hdr[n++] = src->ss_family == AF_INET ? 0x11 : 0x21;
-	hdr[n++] = (unsigned char)(body >> 8);
-	hdr[n++] = (unsigned char)body;
-	memcpy(hdr + n, sa, alen);
-	memcpy(hdr + n + alen, da, alen);
-	n += 2 * alen;
-	memcpy(hdr + n, &sp, 2);
-	memcpy(hdr + n + 2, &dp, 2);
-	n += 4;
-	sbuf_add(out, (const char *)hdr, n);
+	static const char hdr[16] = "\r\n\r\n\0\r\nQUIT\n\x20\x00\x00\x00";
+	sbuf_add(out, hdr, sizeof(hdr));
 }
 
 /* The header of c's connection, version 1 or 2. */
@@ -314,14 +294,14 @@ void check_ssl_proxy_header(const struct chk *c, int version, struct sbuf *out)
 		 (src.ss_family == AF_INET || src.ss_family == AF_INET6) &&
 		 src.ss_family == dst.ss_family;
 	if (version == 2)
-		check_ssl_proxy_v2(&src, &dst, ip, out);
+		check_ssl_proxy_v2(out);
 	else
 		check_ssl_proxy_v1(&src, &dst, ip, out);
 }
 
 /* The header goes out before anything else: on a connection that has
  * just been established the socket buffer is empty, so a header of at
- * most 108 bytes is written whole or the connection is broken. */
+ * most 107 bytes is written whole or the connection is broken. */
 static int check_ssl_send_proxy(struct chk *c, int version)
 {
 	struct sbuf h = { 0 };

@@ -109,7 +109,8 @@ void check_ssl_close(struct chk *c);
 ssize_t check_ssl_send(struct chk *c, const void *buf, size_t len);
 ssize_t check_ssl_recv(struct chk *c, void *buf, size_t len);
 struct sbuf;
-/* The PROXY protocol header (version 1 or 2) of c's connection. */
+/* The PROXY protocol header of c's connection: version 1 from the
+ * socket's two ends, version 2 a LOCAL header (check_ssl.c). */
 void check_ssl_proxy_header(const struct chk *c, int version, struct sbuf *out);
 
 /* Monotonic milliseconds (the clock check durations are measured on). */

@@ -11,7 +11,8 @@
 #   with text, DOWN/L6TOUT when it waits for an HTTP request that never
 #   comes (weir-testsrv), after the connect timeout.
 # - `check-send-proxy`: the server reads "PROXY TCP4 127.0.0.1 127.0.0.1
-#   <sport> <port>" before the check's request.
+#   <sport> <port>" before the check's request; with send-proxy-v2 the
+#   binary v2 header with the LOCAL command and no address (HAProxy 2.6).
 # PROXY_CMD='/usr/sbin/haproxy -db -f' runs it against HAProxy.
 WEIR_SRCDIR=${WEIR_SRCDIR:-$(cd "$(dirname "$0")/../../.." && pwd)}
 . "$WEIR_SRCDIR/tests/integration/lib.sh"
@@ -38,18 +39,24 @@ check "weir-testsrv starts on 127.0.0.1:$P (plain HTTP)" start_testsrv plain "$P
 cat >"$T_TMP/pp.py" <<'PY'
 import socket, sys
 port, out = int(sys.argv[1]), sys.argv[2]
+def v2len(d):
+    return 16 + int.from_bytes(d[14:16], "big") if d[:1] == b"\r" and len(d) >= 16 else 0
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", port)); s.listen(16)
 while True:
     c, peer = s.accept()
     data = b""
-    while b"\r\n\r\n" not in data:
+    while b"\r\n\r\n" not in data[v2len(data):]:
         d = c.recv(4096)
         if not d:
             break
         data += d
     with open(out, "w") as f:
         f.write("peer %s %d\n" % peer)
+        if data[:1] == b"\r":
+            n = v2len(data)
+            f.write("v2 %s\n" % data[:n].hex())
+            data = data[n:]
         f.write(data.decode("latin-1"))
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
     c.close()
@@ -72,6 +79,10 @@ check "the plain text server starts on 127.0.0.1:$G" wait_port "$G" 127.0.0.1 10
 python3 "$T_TMP/pp.py" "$PP" "$T_TMP/pp.seen" >"$T_TMP/pp.log" 2>&1 &
 s_track $! TERM
 check "the PROXY recorder starts on 127.0.0.1:$PP" wait_port "$PP" 127.0.0.1 10
+PP2=$(free_port)
+python3 "$T_TMP/pp.py" "$PP2" "$T_TMP/pp2.seen" >"$T_TMP/pp2.log" 2>&1 &
+s_track $! TERM
+check "a second PROXY recorder starts on 127.0.0.1:$PP2" wait_port "$PP2" 127.0.0.1 10
 
 cat >"$T_TMP/weir.cfg" <<CFG
 global
@@ -102,6 +113,9 @@ backend t_plain_wait
 backend t_pp
     option httpchk GET /pp
     server s 127.0.0.1:$PP check check-send-proxy inter 300ms
+backend t_pp2
+    option httpchk GET /pp2
+    server s 127.0.0.1:$PP2 check check-send-proxy send-proxy-v2 port $PP2 inter 300ms
 frontend fe
     bind 127.0.0.1:$(free_port)
     default_backend t_l6
@@ -130,5 +144,10 @@ want="PROXY TCP4 127.0.0.1 127.0.0.1 $peer_port $PP"
 check "... the server read '$want' first" test "$(sed -n 2p "$T_TMP/pp.seen" | tr -d '\r')" = "$want"
 check "... then the check's GET /pp" grep -q '^GET /pp HTTP/1\.0' <(sed -n 3p "$T_TMP/pp.seen")
 
+check_state "check-send-proxy with send-proxy-v2: UP/L7OK" t_pp2 s UP/L7OK 3
+echo "# the v2 server read: $(head -c 200 "$T_TMP/pp2.seen" 2>/dev/null | tr '\r\n' '  ')"
+want="v2 0d0a0d0a000d0a515549540a20000000"
+check "... the server read the v2 LOCAL header first" test "$(sed -n 2p "$T_TMP/pp2.seen")" = "$want"
+check "... then the check's GET /pp2" grep -q '^GET /pp2 HTTP/1\.0' <(sed -n 3p "$T_TMP/pp2.seen")
 check "the proxy stops on SIGTERM" stop_weir
 d_done
