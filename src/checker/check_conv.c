@@ -196,6 +196,7 @@ static void chk_compile_rule(struct chk_prog *p, const struct check_rule *r, int
 	case CHECK_ACT_CONNECT:
 		s = chk_prog_add(p, CHK_OP_CONNECT);
 		s->port = r->connect.port;
+		s->conn = &r->connect;
 		if (r->connect.addr && r->connect.addr_c.sslen)
 			s->addr = &r->connect.addr_c;
 		break;
@@ -456,6 +457,12 @@ static void chk_conv_passed(struct chk *c)
 	const struct chk_step *s = v->last;
 	unsigned st = s && s->ok_st ? s->ok_st : CHK_ST_L7OK;
 	struct sbuf m = { 0 };
+	if (v->prog.steps[v->prog.n - 1].op == CHK_OP_CONNECT) {
+		/* HAProxy: a program ending on a connect passes at L4, L6 over TLS */
+		chk_conv_end(c, c->ssl ? CHK_ST_L6OK : CHK_ST_L4OK, -1,
+			     v->prog.tcpcheck ? "(tcp-check)" : NULL);
+		return;
+	}
 	int code = v->rsp.parsed ? v->rsp.status : chk_code_of(v, s);
 	if (s && s->on_success)
 		sbuf_adds(&m, s->on_success);
@@ -502,7 +509,7 @@ static int chk_conv_flush(struct chk *c)
 {
 	struct chk_conv *v = c->conv;
 	while (v->out_off < v->out.len) {
-		ssize_t n = send(c->fd, v->out.s + v->out_off, v->out.len - v->out_off, MSG_NOSIGNAL);
+		ssize_t n = check_ssl_send(c, v->out.s + v->out_off, v->out.len - v->out_off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -527,7 +534,7 @@ static int chk_conv_fill(struct chk *c)
 			v->eof = 1;     /* a full buffer is as conclusive as a close */
 			break;
 		}
-		ssize_t n = recv(c->fd, v->buf + v->len, v->cap - v->len, 0);
+		ssize_t n = check_ssl_recv(c, v->buf + v->len, v->cap - v->len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -751,7 +758,7 @@ static void chk_conv_release(struct chk *c)
 static void chk_conv_connected_or_l4(struct chk *c)
 {
 	if (!c->conv || !c->conv->prog.n) {
-		check_state_report(c, CHK_ST_L4OK, NULL);
+		check_state_report(c, c->ssl ? CHK_ST_L6OK : CHK_ST_L4OK, NULL);
 		return;
 	}
 	chk_conv_connected(c);

@@ -51,6 +51,7 @@ struct chk_step {
 	/* connect */
 	int port;                   /* 0: the server's check port */
 	const struct cfg_addr *addr;    /* `connect addr` (literals), NULL: the server's */
+	const struct check_connect *conn;   /* the rule's options (ssl, sni, ...), NULL: implicit */
 	/* send */
 	unsigned char *data;        /* owned by the program */
 	size_t len;

@@ -84,18 +84,19 @@ static void check_tcp_on_event(evutil_socket_t fd, short what, void *arg)
 		check_tcp_failed(c, err);
 		return;
 	}
-	c->kind->connected(c);
+	check_ssl_established(c);
 }
 
 void check_tcp_start(struct chk *c)
 {
+	c->conn_start_ms = checker_now_ms();
 	c->fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		check_state_report(c, CHK_ST_SOCKERR, strerror(errno));
 		return;
 	}
 	if (connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) == 0) {
-		c->kind->connected(c);
+		check_ssl_established(c);
 		return;
 	}
 	if (errno != EINPROGRESS) {
@@ -110,6 +111,7 @@ void check_tcp_start(struct chk *c)
 
 void check_tcp_stop(struct chk *c)
 {
+	check_ssl_close(c);
 	if (c->io) {
 		event_free(c->io);
 		c->io = NULL;
@@ -122,10 +124,10 @@ void check_tcp_stop(struct chk *c)
 	}
 }
 
-/* The L4 check is done as soon as the connection is. */
+/* The L4 check is done as soon as the connection is; L6 over TLS. */
 static void check_tcp_connected(struct chk *c)
 {
-	check_state_report(c, CHK_ST_L4OK, NULL);
+	check_state_report(c, c->ssl ? CHK_ST_L6OK : CHK_ST_L4OK, NULL);
 }
 
 const struct chk_kind check_tcp_kind = {

@@ -28,6 +28,7 @@
 
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "weir/cfg-t.h"
 #include "weir/proc-t.h"
@@ -36,6 +37,8 @@ struct event;
 struct sbuf;
 struct chk;
 struct chk_conv;
+struct ssl_st;
+struct ssl_ctx_st;
 
 /* How one kind of check runs. `start` begins a check and must end it,
  * now or later from the loop, with exactly one check_state_report();
@@ -71,6 +74,10 @@ struct chk {
 	int in_maint;                       /* admin MAINT seen at the last run */
 	uint64_t start_ms;                  /* monotonic, when the running check began */
 	struct chk_conv *conv;              /* L7 kinds: the program and its run (check_conv.h) */
+	struct ssl_ctx_st *ssl_ctx;         /* servers checked over TLS (check_ssl.c) */
+	struct ssl_st *ssl;                 /* the running check's TLS, NULL: plain */
+	uint64_t conn_start_ms;             /* monotonic, when the last connect began */
+	uint64_t ssl_deadline;              /* monotonic ms, bounds the handshake */
 };
 
 /* The kinds, by proxy_conf.check_kind (check_tcp.c). Kinds not written yet
@@ -88,6 +95,23 @@ void check_tcp_start(struct chk *c);
 /* Closes the connection with an RST (no TIME_WAIT on our side) and frees
  * its event. Accepts an idle check. */
 void check_tcp_stop(struct chk *c);
+
+/* The transport of the check connection (check_ssl.c). setup builds the
+ * server's SSL_CTX at checker start when its checks may use TLS (NULL, or
+ * why the server cannot be checked); release frees it. established runs
+ * after the TCP connect: PROXY header, TLS handshake, then
+ * kind->connected, or one report. close frees the running check's SSL;
+ * send and recv are send(2)/recv(2) over TLS when the check has it. */
+const char *check_ssl_setup(struct chk *c);
+void check_ssl_release(struct chk *c);
+void check_ssl_established(struct chk *c);
+void check_ssl_close(struct chk *c);
+ssize_t check_ssl_send(struct chk *c, const void *buf, size_t len);
+ssize_t check_ssl_recv(struct chk *c, void *buf, size_t len);
+struct sbuf;
+/* The PROXY protocol header of c's connection: version 1 from the
+ * socket's two ends, version 2 a LOCAL header (check_ssl.c). */
+void check_ssl_proxy_header(const struct chk *c, int version, struct sbuf *out);
 
 /* Monotonic milliseconds (the clock check durations are measured on). */
 uint64_t checker_now_ms(void);

@@ -261,6 +261,8 @@ static int checker_setup(struct checker *ck, struct chk *c, const struct proxy_c
 	c->fall = s->fall > 0 ? s->fall : 3;
 	checker_timeouts(c);
 	const char *why = checker_address(c);
+	if (!why)
+		why = check_ssl_setup(c);
 	if (why) {
 		log_say(LOG_LVL_WARNING, "backend '%s': server '%s' will not be checked: %s.",
 			px->name, s->name, why);
@@ -353,6 +355,7 @@ void checker_stop(void)
 			c->kind->stop(c);
 		if (c->kind && c->kind->release)
 			c->kind->release(c);
+		check_ssl_release(c);
 		if (c->timer)
 			event_free(c->timer);
 	}
