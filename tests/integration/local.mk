@@ -18,7 +18,7 @@ EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcploa
 # tests/integration/checks/install-servers.sh) and weir's own backend
 CHECK_TESTS = tests/integration/checks/redis.sh tests/integration/checks/pgsql.sh \
 	tests/integration/checks/mysql.sh tests/integration/checks/http.sh \
-	tests/integration/checks/l7.sh
+	tests/integration/checks/l7.sh tests/integration/checks/tls.sh
 TESTS += $(CHECK_TESTS)
 EXTRA_DIST += $(CHECK_TESTS) tests/integration/checks/servers-lib.sh \
 	tests/integration/checks/install-servers.sh
