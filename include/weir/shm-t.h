@@ -122,6 +122,7 @@ struct shm_proc {
 	uint64_t generation;
 	uint64_t start_ms;        /* wall clock */
 	uint64_t heartbeat;       /* monotonic ms; the child itself */
+	uint64_t log_drops;       /* log lines it could not send; the child, each second */
 } SHM_ALIGNED;
 
 /* ------------------------------------------------------ generated counters */

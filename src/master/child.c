@@ -126,6 +126,7 @@ static void beat_cb(evutil_socket_t fd, short what, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	__atomic_store_n(&shm_proc(p->shm, p->slot)->heartbeat,
 			 (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, __ATOMIC_RELAXED);
+	__atomic_store_n(&shm_proc(p->shm, p->slot)->log_drops, log_dropped(), __ATOMIC_RELAXED);
 }
 
 static struct event *start_heartbeat(struct weir_proc *p)

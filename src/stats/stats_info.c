@@ -187,6 +187,17 @@ static int i_listeners(struct stats_ctx *c, struct sbuf *o)
 	return 1;
 }
 
+/* Log lines dropped by every process of this generation (each publishes
+ * its count once a second with its heartbeat). */
+static int i_droppedlogs(struct stats_ctx *c, struct sbuf *o)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < shm_hdr(c->shm)->nproc; i++)
+		n += __atomic_load_n(&shm_proc(c->shm, i)->log_drops, __ATOMIC_RELAXED);
+	sbuf_printf(o, "%llu", (unsigned long long)n);
+	return 1;
+}
+
 static int i_busypolling(struct stats_ctx *c, struct sbuf *o)
 {
 	const struct cfg_global *g = global_of(c);
@@ -219,7 +230,7 @@ static const struct info_field {
 	{ "Idle_pct", NULL }, { "node", i_node }, { "description", i_description },
 	{ "Stopping", i_stopping }, { "Jobs", NULL }, { "Unstoppable Jobs", NULL },
 	{ "Listeners", i_listeners }, { "ActivePeers", i_zero }, { "ConnectedPeers", i_zero },
-	{ "DroppedLogs", NULL }, { "BusyPolling", i_busypolling }, { "FailedResolutions", NULL },
+	{ "DroppedLogs", i_droppedlogs }, { "BusyPolling", i_busypolling }, { "FailedResolutions", NULL },
 	{ "TotalBytesOut", NULL }, { "TotalSplicdedBytesOut", NULL }, { "BytesOutRate", NULL },
 	{ "DebugCommandsIssued", i_zero }, { "CumRecvLogs", i_zero }, { "Build info", NULL },
 	{ "Memmax_bytes", i_zero }, { "PoolAlloc_bytes", NULL }, { "PoolUsed_bytes", NULL },

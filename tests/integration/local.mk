@@ -10,7 +10,8 @@ DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/relo
 	tests/integration/daemon/retries.sh tests/integration/daemon/listeners.sh \
 	tests/integration/daemon/checks.sh tests/integration/daemon/drain.sh \
 	tests/integration/daemon/quickstart.sh tests/integration/daemon/agent.sh \
-	tests/integration/daemon/slowstart.sh tests/integration/daemon/observe.sh
+	tests/integration/daemon/slowstart.sh tests/integration/daemon/observe.sh \
+	tests/integration/daemon/logdrop.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py
 # health checks against real servers from Debian packages (redis,

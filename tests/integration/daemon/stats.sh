@@ -56,6 +56,7 @@ info=$(stats_cmd "$SOCK" "show info")
 check "show info names the product" grep -q '^Name: weir' <<<"$info"
 check "show info has Nbthread: 2" grep -q '^Nbthread: 2' <<<"$info"
 check "show info has CumConns" grep -q '^CumConns: ' <<<"$info"
+check "show info counts dropped log lines (DroppedLogs: 0)" grep -q '^DroppedLogs: 0$' <<<"$info"
 
 check "set server weight 3" test -z "$(stats_cmd "$SOCK" 'set server web/a weight 3')"
 check "get weight says 3 (initial 1)" test "$(stats_cmd "$SOCK" 'get weight web/a')" = "3 (initial 1)"
