@@ -27,7 +27,7 @@ R1=$(free_port); R2=$(free_port); FE=$(free_port)
 check "redis r1 (master) starts on 127.0.0.1:$R1" start_redis r1 "$R1"
 check "redis r2 (replica of r1) starts on 127.0.0.1:$R2" start_redis r2 "$R2" --replicaof 127.0.0.1 "$R1"
 linked() { rcli "$R2" INFO replication | grep -q '^master_link_status:up'; }
-n=50; while ! linked && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+n=150; while ! linked && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 check "r2 replicates r1 (master_link_status:up)" linked
 
 # inter 400ms, rise 2, fall 2, timeout check 600ms: UP after <= 0.8 s of

@@ -154,7 +154,9 @@ stays_state() {
 # ---- redis
 
 # start_redis NAME PORT [redis-server options...]: a redis on 127.0.0.1:PORT,
-# no persistence, data and log in $T_TMP/redis-NAME; REDIS_PID_NAME.
+# no persistence, data and log in $T_TMP/redis-NAME; REDIS_PID_NAME. A
+# master starts a replica's sync at once (redis 7 waits 5 s by default,
+# longer than the tests wait for the link).
 start_redis() {
 	local name=$1 port=$2 d=$T_TMP/redis-$1 u
 	shift 2
@@ -162,7 +164,7 @@ start_redis() {
 	mkdir -p "$d" && own "$u" "$d"
 	as_user "$u"
 	"${ASU[@]}" redis-server --port "$port" --bind 127.0.0.1 --protected-mode no \
-		--save "" --appendonly no --daemonize no --dir "$d" \
+		--save "" --appendonly no --daemonize no --dir "$d" --repl-diskless-sync-delay 0 \
 		--logfile "$d/redis.log" "$@" >/dev/null 2>&1 &
 	eval "REDIS_PID_$name=$!"
 	s_track $! TERM
