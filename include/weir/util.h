@@ -6,6 +6,7 @@
 #define WEIR_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -23,6 +24,10 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* Milliseconds on the monotonic clock: the same time base in every process
+ * (heartbeats in the segment are compared across processes). */
+uint64_t util_mono_ms(void);
 
 /* Edit distance between two short words (keyword suggestions). */
 int str_distance(const char *a, const char *b);

@@ -52,9 +52,7 @@ static struct checker *checker_ctx;
 
 uint64_t checker_now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return util_mono_ms();
 }
 
 /* Jitter only needs to decorrelate servers, not to be unpredictable. */

@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 #include "weir/util.h"
 
@@ -132,4 +133,11 @@ void sbuf_free(struct sbuf *b)
 const char *sbuf_str(const struct sbuf *b)
 {
 	return b->s ? b->s : "";
+}
+
+uint64_t util_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

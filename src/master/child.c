@@ -121,11 +121,8 @@ static struct sig_ctx *watch_signals(struct weir_proc *p)
 static void beat_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct weir_proc *p = arg;
-	struct timespec ts;
 	(void)fd, (void)what;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	__atomic_store_n(&shm_proc(p->shm, p->slot)->heartbeat,
-			 (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000, __ATOMIC_RELAXED);
+	__atomic_store_n(&shm_proc(p->shm, p->slot)->heartbeat, util_mono_ms(), __ATOMIC_RELAXED);
 	__atomic_store_n(&shm_proc(p->shm, p->slot)->log_drops, log_dropped(), __ATOMIC_RELAXED);
 }
 

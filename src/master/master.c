@@ -284,20 +284,13 @@ static void reap(struct master *m)
 
 /* ------------------------------------------------------------ heartbeats */
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Every child's loop stores a heartbeat each second (child.c); a ready
  * child whose heartbeat stopped is alive but serving nothing. */
 static void watch_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct master *m = arg;
 	(void)fd, (void)what;
-	int64_t now = mono_ms();
+	int64_t now = (int64_t)util_mono_ms();
 	for (int i = 0; i < m->nkids && !m->stopping; i++) {
 		struct child *c = &m->kids[i];
 		uint64_t beat = __atomic_load_n(&shm_proc(m->p.shm, c->slot)->heartbeat,

@@ -218,22 +218,14 @@ static void accept_cb(evutil_socket_t lfd, short what, void *arg)
 
 /* --------------------------------------------------------------- tick */
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Once a second: the heartbeat the master watches, and the rate maxima. */
+/* Once a second: the rate maxima (the heartbeat is child.c's, for every
+ * role). */
 static void tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stats_srv *srv = arg;
 	struct weir_proc *p = srv->p;
 	(void)fd;
 	(void)what;
-	if (p->role == SHM_ROLE_STATS && p->slot < shm_hdr(p->shm)->nproc)
-		__atomic_store_n(&shm_proc(p->shm, p->slot)->heartbeat, mono_ms(), __ATOMIC_RELAXED);
 	stats_csv_raise_maxima(p->shm);
 }
 

@@ -30,9 +30,7 @@ struct worker *wk_self;
 
 int64_t wk_now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)util_mono_ms();
 }
 
 int64_t wk_coarse_ms(void)
