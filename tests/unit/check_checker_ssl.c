@@ -32,6 +32,7 @@
 #include <openssl/x509v3.h>
 
 #include "check_main.h"
+#include "checker_env.h"
 #include "testutil.h"
 #include "weir/checker.h"
 #include "weir/shm.h"
@@ -276,58 +277,13 @@ static void t_srv_stop(struct t_srv *s)
 
 /* ------------------------------------------------------------ the checker */
 
-struct t_env {
-	struct cfg *cfg;
-	struct shm_layout layout;
-	struct weir_proc p;
-	struct event_base *base;
-	FILE *cap;
-	int saved;
-};
-
 static void t_up(struct t_env *e, const char *text)
 {
-	memset(e, 0, sizeof(*e));
-	e->cfg = t_load_ok(text);
-	ck_assert_int_eq(shm_layout_compute(e->cfg, 1, &e->layout), 0);
-	ck_assert_int_eq(shm_create(&e->layout, &e->p.seg), 0);
-	e->base = event_base_new();
-	e->p.cfg = e->cfg;
-	e->p.layout = &e->layout;
-	e->p.shm = e->p.seg.base;
-	e->p.base = e->base;
-	e->p.role = SHM_ROLE_CHECKER;
-	e->p.worker = -1;
-	e->cap = tmpfile();
-	fflush(stderr);
-	e->saved = dup(2);
-	dup2(fileno(e->cap), 2);
-	ck_assert_int_eq(checker_start(&e->p), 0);
+	t_chk_up(e, text, NULL);
 }
 
-static char *t_logs(struct t_env *e)
-{
-	fflush(stderr);
-	struct stat st;
-	fstat(fileno(e->cap), &st);
-	char *s = xcalloc(1, (size_t)st.st_size + 1);
-	ssize_t got = pread(fileno(e->cap), s, (size_t)st.st_size, 0);
-	s[got > 0 ? got : 0] = '\0';
-	return s;
-}
-
-static void t_down(struct t_env *e)
-{
-	checker_stop();
-	fflush(stderr);
-	dup2(e->saved, 2);
-	close(e->saved);
-	fclose(e->cap);
-	shm_destroy(&e->p.seg);
-	shm_layout_release(&e->layout);
-	cfg_free(e->cfg);
-	event_base_free(e->base);
-}
+#define t_logs t_chk_logs
+#define t_down t_chk_down
 
 struct t_wait {
 	struct shm_srv *r;
