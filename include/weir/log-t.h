@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+struct smp_ctx;
+
 struct log_sess {
 	struct sockaddr_storage cli;    /* %ci %cp: client address */
 	struct sockaddr_storage frt;    /* %fi %fp: address the client connected to */
@@ -44,6 +46,9 @@ struct log_sess {
 	/* HTTP fields, filled by the HTTP engine (NULL in TCP mode) */
 	const char *method, *uri, *version;   /* %HM %HU %HV, %r is built from them */
 	const char *req_captures, *res_captures;  /* %hr %hs, already joined with '|' */
+	/* %[sample] values: evaluated against this context (NULL: printed "-").
+	 * Set by the HTTP engine and by TCP sessions alike. */
+	struct smp_ctx *smp;
 };
 
 #endif

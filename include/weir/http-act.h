@@ -1,0 +1,128 @@
+/*
+ * HTTP rules and replies at run time: what a worker's HTTP engine hands
+ * the rule executor for one list of one transaction (struct http_act_ctx),
+ * what comes back (enum http_verdict), and the builders of the responses
+ * weir answers itself (deny, return, redirect, auth, error pages).
+ *
+ * Runs in the workers, on the request path. The executor edits the head
+ * it is given in place (struct http_msg, http-t.h: edits are appended to
+ * msg->buf, never allocated); replies are appended to a caller's sbuf.
+ * Implemented in src/proxy/http_act.c (rules), src/proxy/http_reply.c
+ * (replies, error pages, userlist authentication) and src/http/
+ * http_edit.c (the head edits, declared in http.h).
+ */
+#ifndef WEIR_HTTP_ACT_H
+#define WEIR_HTTP_ACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weir/http-t.h"
+#include "weir/rule-t.h"
+
+struct sbuf;
+struct smp_ctx;
+struct log_sess;
+struct proxy_conf;
+struct cfg;
+
+/* ------------------------------------------------------------ captures */
+
+#define HTTP_CAPS_MAX  16     /* captured values per direction */
+#define HTTP_CAPS_DATA 2048   /* bytes of captured text per transaction */
+
+/* The captures of one transaction: `capture request|response header`
+ * (slots in the order of px->captures), `http-request capture <sample>
+ * len N [id]` and `http-response capture ... id N`. A slot with len 0 and
+ * set 0 prints as empty in %hr/%hs. */
+struct http_cap {
+	uint16_t off, len;        /* span of data[] */
+	uint8_t set;
+};
+struct http_caps {
+	struct http_cap req[HTTP_CAPS_MAX], res[HTTP_CAPS_MAX];
+	int nreq, nres;           /* slots in use (the highest index + 1) */
+	uint32_t used;
+	char data[HTTP_CAPS_DATA];
+};
+
+/* ------------------------------------------------------------ rules */
+
+#define HTTP_LOG_SILENT (-2)  /* set-log-level silent: no log line */
+
+/* One run of one rule list. The caller fills the inputs; the executor
+ * fills the outputs. */
+struct http_act_ctx {
+	/* inputs */
+	struct smp_ctx *smp;          /* fetches: addresses, req, res, vars, scratch */
+	struct log_sess *ls;          /* log-format values (%ci, %ID, ...) for -lf
+				       * arguments; ls->smp == smp */
+	struct http_msg *msg;         /* the head this list edits: the request for
+				       * http-request, the response for
+				       * http-response / http-after-response */
+	const struct proxy_conf *px;  /* whose rules run (px->defaults' first) */
+	struct http_caps *caps;       /* NULL: captures are dropped */
+	/* outputs, left as they are when no rule sets them */
+	int log_level;                /* set-log-level: LOG_LVL_*, HTTP_LOG_SILENT */
+	int tmo_server, tmo_tunnel, tmo_client;   /* set-timeout, ms */
+	unsigned failed_rewrites;     /* edits that did not fit (counted in stats) */
+	const struct rule *final;     /* the rule that ended the list, NULL none */
+};
+
+enum http_verdict {
+	HTTP_V_CONTINUE = 0,  /* the list ran to its end: go on */
+	HTTP_V_ALLOW,         /* `allow`: stop this list, go on */
+	HTTP_V_DENY,          /* final: deny (reply: final->reply, status in it) */
+	HTTP_V_TARPIT,        /* final: hold the client for timeout tarpit, then deny */
+	HTTP_V_RETURN,        /* final: `return` */
+	HTTP_V_REDIRECT,      /* final: `redirect` (final->redir) */
+	HTTP_V_AUTH,          /* final: `auth` (401, or 407 in a proxy) */
+	HTTP_V_REJECT,        /* final: close without an answer (reject, silent-drop) */
+	HTTP_V_SERVICE,       /* final: `use-service` final->name */
+	HTTP_V_ERROR,         /* an edit failed (strict mode): answer 500 */
+};
+
+/* Runs `list` (RULE_HTTP_REQ, RULE_HTTP_RES or RULE_HTTP_AFTER) of c->px:
+ * px->defaults' rules first, then the proxy's own, each only when its
+ * condition holds. Stops at the first final verdict or `allow`. */
+enum http_verdict http_rules_run(struct http_act_ctx *c, enum rule_list list);
+
+/* The text of a capture slot (NULL when unset), for %hr/%hs and
+ * capture.req.hdr(N). */
+const char *http_cap_get(const struct http_caps *caps, int is_res, int idx, size_t *len);
+/* Stores a capture (truncated to `max` bytes); 0 or -1 when full. */
+int http_cap_set(struct http_caps *caps, int is_res, int idx, const char *p, size_t len,
+		 size_t max);
+
+/* ------------------------------------------------------------ replies */
+
+/*
+ * Every builder appends one whole HTTP/1.1 response (status line, headers,
+ * body) to `out` and returns its status code. With `close` set the head
+ * carries `connection: close`, and the engine closes after sending it.
+ * `c` gives the samples and log values that lf-string, lf-file and
+ * redirect formats need; it may be NULL for the error pages.
+ */
+
+/* The answer of a final rule of http_rules_run(): deny, tarpit (after the
+ * wait), return, redirect, auth. */
+int http_reply_rule(struct http_act_ctx *c, const struct rule *r, int close, struct sbuf *out);
+
+/* The `redirect` directive or `http-request redirect` of a request. */
+int http_reply_redirect(struct http_act_ctx *c, const struct rule_redirect *rd, int close,
+			struct sbuf *out);
+
+/* The error page of px (frontend or backend) for `status`: an `http-error`
+ * rule, an `errorfile`, an `errorfiles` section page, else the built-in
+ * page (HAProxy 2.6's text). Error pages always close. */
+int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ctx *c,
+		     struct sbuf *out);
+
+/* Does the request's Authorization (Proxy-Authorization when `proxy`)
+ * carry a user of userlist `ul` (and of one of `groups`, comma separated,
+ * when not NULL) with the right password? crypt(3) hashes and
+ * insecure-password both. 1 yes, 0 no. */
+int http_auth_check(const struct cfg *cfg, const char *ul, const char *groups,
+		    const struct http_msg *req, int proxy);
+
+#endif
