@@ -110,23 +110,6 @@ static int raise_file_limit(struct master *m)
 	return 0;
 }
 
-static void warn_unsupported(const struct cfg *cfg)
-{
-	const struct proxy_conf *px;
-	VEC_EACH(&cfg->proxies, const struct proxy_conf *, px) {
-		if (px->mode == PX_MODE_HTTP && (px->cap & PX_CAP_FE))
-			log_say(LOG_LVL_WARNING, "%s:%d : proxy '%s' is 'mode http': this build relays "
-				"it as TCP (the HTTP engine is not in this build yet)",
-				px->loc.file ? px->loc.file : "?", px->loc.line, px->name);
-		const struct rule *r;
-		VEC_EACH(&px->switching_rules, const struct rule *, r)
-			if (r->cond || r->dynamic)
-				log_say(LOG_LVL_WARNING, "%s:%d : conditional or dynamic 'use_backend' is "
-					"not evaluated by this build yet; it is skipped", r->loc.file,
-					r->loc.line);
-	}
-}
-
 /* ------------------------------------------------------------ children */
 
 static void init_kids(struct master *m)
@@ -604,7 +587,6 @@ int master_main(const struct cli_opts *o, char **argv)
 		master_free(&m);
 		return 1;
 	}
-	warn_unsupported(m.p.cfg);
 	log_init(m.p.cfg, m.p.progname);
 	m.p.nworkers = count_workers(&m);
 	m.p.base = event_base_new();

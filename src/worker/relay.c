@@ -381,6 +381,38 @@ void relay_attach(struct session *s)
 	read_chunk(&d, 0);
 }
 
+/* Queues bytes for one direction's destination as if the source had just
+ * sent them and the destination had not taken them yet. */
+static void preload(struct session *s, int c2s, const char *p, size_t n)
+{
+	struct dir d;
+	dir_of(s, c2s, &d);
+	struct half *h = d.h;
+	h->buf = xmalloc(n > s->w->bufsize ? n : s->w->bufsize);
+	memcpy(h->buf, p, n);
+	h->len = n;
+	h->off = 0;
+	event_add(d.dst_wr, NULL);
+}
+
+void relay_attach_tunnel(struct session *s, const char *c2s, size_t n1, const char *s2c, size_t n2)
+{
+	struct event_base *base = s->w->p->base;
+	s->cli_rd = event_new(base, s->cli.fd, EV_READ | EV_CLOSED | EV_PERSIST, cli_read_cb, s);
+	s->cli_wr = event_new(base, s->cli.fd, EV_WRITE | EV_PERSIST, cli_write_cb, s);
+	s->srv_rd = event_new(base, s->srvc.fd, EV_READ | EV_CLOSED | EV_PERSIST, srv_read_cb, s);
+	s->srv_wr = event_new(base, s->srvc.fd, EV_WRITE | EV_PERSIST, srv_write_cb, s);
+	s->cli_active = s->srv_active = wk_coarse_ms();
+	if (n1)
+		preload(s, 1, c2s, n1);
+	else
+		event_add(s->cli_rd, NULL);
+	if (n2)
+		preload(s, 0, s2c, n2);
+	else
+		event_add(s->srv_rd, NULL);
+}
+
 void relay_detach_server(struct session *s)
 {
 	if (s->srv_rd) {

@@ -23,6 +23,7 @@
 #include "weir/rule-t.h"
 #include "weir/shm.h"
 #include "weir/util.h"
+#include "http-int.h"
 #include "worker-int.h"
 
 #define TURNAROUND_MS 1000   /* HAProxy's pause before retrying a refused connect */
@@ -30,6 +31,25 @@
 			      * freed by another worker, which cannot tell us */
 
 static void try_connect(struct session *s);
+
+/* The session cannot go on: a TCP session closes, an HTTP one answers
+ * `status` (the backend's error page) first. */
+static void sess_abort(struct session *s, char cause, char phase, int status)
+{
+	if (s->txn) {
+		http_fail(s, status, cause, phase);
+		return;
+	}
+	sess_set_term(s, cause, phase);
+	sess_close(s);
+}
+
+/* An HTTP session outside a server step: its transaction says. */
+static int http_step(const struct session *s)
+{
+	return s->txn && !s->txn->tunnel &&
+	       (s->state == SESS_INIT || s->state == SESS_ESTABLISHED || s->txn->tarpit);
+}
 
 /* ------------------------------------------------------------ timeouts */
 
@@ -41,6 +61,8 @@ static int tmo(int v)
 /* The earliest deadline of the session's current step, 0 for none. */
 static int64_t deadline(const struct session *s)
 {
+	if (http_step(s))
+		return http_deadline(s);
 	switch (s->state) {
 	case SESS_QUEUED:
 	case SESS_CONNECTING:
@@ -86,12 +108,16 @@ static void tmo_cb(evutil_socket_t fd, short what, void *arg)
 	struct session *s = arg;
 	(void)fd, (void)what;
 	int64_t now = wk_coarse_ms();
+	if (http_step(s)) {
+		if (!http_expired(s, now))
+			sess_arm_timer(s);
+		return;
+	}
 	switch (s->state) {
 	case SESS_QUEUED:
 		if (now >= s->deadline_state) {
 			s->tw = wk_now_ms() - s->t_queue_start;
-			sess_set_term(s, 's', 'Q');
-			sess_close(s);
+			sess_abort(s, 's', 'Q', 503);
 			return;
 		}
 		break;
@@ -176,7 +202,7 @@ static void count_server_session(struct session *s)
 /* The address the client connected to, asked of the kernel only when a
  * log line or a relative server port needs it: one syscall saved per
  * connection otherwise. */
-static const struct sockaddr_storage *frontend_addr(struct session *s)
+const struct sockaddr_storage *sess_frontend_addr(struct session *s)
 {
 	if (!s->frt_addr.ss_family) {
 		socklen_t len = sizeof(s->frt_addr);
@@ -186,12 +212,12 @@ static const struct sockaddr_storage *frontend_addr(struct session *s)
 	return &s->frt_addr;
 }
 
-static void fill_log(struct session *s, struct log_sess *ls, int64_t now)
+void sess_fill_log(struct session *s, struct log_sess *ls, int64_t now)
 {
 	void *shm = s->w->p->shm;
 	memset(ls, 0, sizeof(*ls));
 	ls->cli = s->cli_addr;
-	ls->frt = *frontend_addr(s);
+	ls->frt = *sess_frontend_addr(s);
 	ls->srv = s->srv_addr;
 	ls->fe_name = s->fe->name;
 	ls->be_name = s->be ? s->be->px->name : NULL;
@@ -224,7 +250,7 @@ static void fill_log(struct session *s, struct log_sess *ls, int64_t now)
 static void log_session(struct session *s)
 {
 	const struct proxy_conf *fe = s->fe;
-	if (!fe->log_format_c || !fe->logs.n)
+	if (!fe->log_format_c || !fe->logs.n || s->nolog)
 		return;
 	if ((fe->options >> PX_OPT_DONTLOGNULL & 1) && s->bytes_in == 0 && s->bytes_out == 0)
 		return;
@@ -233,7 +259,7 @@ static void log_session(struct session *s)
 		return;
 	struct log_sess ls;
 	char line[2048];
-	fill_log(s, &ls, wk_now_ms());
+	sess_fill_log(s, &ls, wk_now_ms());
 	int n = logfmt_build(fe->log_format_c, &ls, line, sizeof(line));
 	if (n < 0)
 		return;
@@ -315,9 +341,13 @@ void sess_close(struct session *s)
 		dequeue(s);
 	relay_stop(s);
 	count_aborts(s);
-	log_session(s);
+	if (s->txn)
+		http_closing(s);
+	else
+		log_session(s);
 	release_counts(s);
 	free_events(s);
+	http_txn_free(s);
 	if (s->cli.fd >= 0)
 		s->cli.xprt->close(&s->cli, s->term[0] == 'C' || s->term[0] == 'K');
 	if (s->srvc.fd >= 0)
@@ -403,8 +433,7 @@ void sess_queue_kick(struct wk_be *be)
 		dequeue(s);
 		s->tw = wk_now_ms() - s->t_queue_start;
 		if (srv < 0) {
-			sess_set_term(s, 'S', 'C');
-			sess_close(s);
+			sess_abort(s, 'S', 'C', 503);
 			continue;
 		}
 		s->srv = srv;
@@ -441,8 +470,7 @@ static int assign_server(struct session *s)
 		return 1;
 	}
 	if (srv < 0) {
-		sess_set_term(s, 'S', 'C');
-		sess_close(s);
+		sess_abort(s, 'S', 'C', 503);
 		return -1;
 	}
 	s->srv = srv;
@@ -457,7 +485,7 @@ static void server_addr(struct session *s)
 	memcpy(&s->srv_addr, &sc->addr.ss, sizeof(s->srv_addr));
 	int port = sc->addr.port;
 	if (!port || sc->addr.port_offset)
-		port = ntohs(((const struct sockaddr_in *)frontend_addr(s))->sin_port) + sc->addr.port_offset;
+		port = ntohs(((const struct sockaddr_in *)sess_frontend_addr(s))->sin_port) + sc->addr.port_offset;
 	if (s->srv_addr.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&s->srv_addr)->sin6_port = htons((uint16_t)port);
 	else
@@ -508,13 +536,16 @@ void sess_connect_failed(struct session *s, int timeout)
 	uint32_t wk = (uint32_t)s->w->p->worker;
 	void *shm = s->w->p->shm;
 	observe_connect(s, 0);
-	relay_detach_server(s);
+	if (s->txn)
+		http_srv_detach(s);
+	else
+		relay_detach_server(s);
 	s->srvc.xprt->close(&s->srvc, 1);
+	s->srvc.fd = -1;
 	if (s->retries >= s->be->px->retries) {
 		shm_shard_add(&shm_be_shard(shm, wk, s->be->be)->econ, 1);
 		shm_shard_add(&shm_srv_shard(shm, wk, (uint32_t)s->srv)->econ, 1);
-		sess_set_term(s, timeout ? 's' : 'S', 'C');
-		sess_close(s);
+		sess_abort(s, timeout ? 's' : 'S', 'C', 503);
 		return;
 	}
 	int redis = should_redispatch(s);
@@ -567,12 +598,14 @@ static void try_connect(struct session *s)
 	s->srv_conf = srv_conf_of(s);
 	server_addr(s);
 	s->srvc.xprt = &xprt_raw;
+	if (s->txn && http_take_idle(s))
+		return;
 	s->srvc.fd = open_server_socket(s);
 	if (s->srvc.fd < 0) {
-		sess_set_term(s, 'P', 'C');
-		sess_close(s);
+		sess_abort(s, 'P', 'C', 503);
 		return;
 	}
+	shm_shard_add(&shm_srv_shard(s->w->p->shm, (uint32_t)s->w->p->worker, (uint32_t)s->srv)->connect, 1);
 	s->state = SESS_CONNECTING;
 	/* %Tc runs from the first attempt: retries and their waits count in it */
 	if (s->retries == 0)
@@ -585,7 +618,62 @@ static void try_connect(struct session *s)
 		return;
 	}
 	sess_arm_timer(s);
-	relay_attach(s);
+	if (s->txn)
+		http_srv_attach(s);
+	else
+		relay_attach(s);
+}
+
+/* A reused connection was found closed before the request reached the
+ * server: the same request goes out again on a fresh connection, on the
+ * same server (it holds the slot), without counting as a retry. */
+void sess_reconnect(struct session *s)
+{
+	http_srv_detach(s);
+	s->srvc.xprt->close(&s->srvc, 1);
+	s->srvc.fd = -1;
+	s->txn->no_pool = 1;
+	try_connect(s);
+}
+
+/* An idle connection to the chosen server, when the reuse mode allows. */
+int http_take_idle(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	int fd = -1;
+	if (t->no_pool)
+		return 0;
+	if (t->priv_fd >= 0 && t->priv_srv == (uint32_t)s->srv) {
+		fd = t->priv_fd;
+		t->priv_fd = -1;
+	} else if (s->be->px->http_reuse != HTTP_REUSE_NEVER &&
+		   (t->nreq > 0 || t->replayable || s->be->px->http_reuse == HTTP_REUSE_ALWAYS)) {
+		fd = pool_take(s->w, (uint32_t)s->srv);
+	}
+	if (fd < 0)
+		return 0;
+	s->srvc.fd = fd;
+	s->srvc.xprt = &xprt_raw;
+	s->t_connect_start = wk_now_ms();
+	t->srv_reused = 1;
+	shm_shard_add(&shm_srv_shard(s->w->p->shm, (uint32_t)s->w->p->worker, (uint32_t)s->srv)->reuse, 1);
+	sess_confirm(s);
+	http_srv_attach(s);
+	return 1;
+}
+
+/* `observe layer7`: statuses 100-499, 501 and 505 are fine, the rest (and
+ * no response) count as errors, as HAProxy judges them. */
+void sess_observe_status(struct session *s, int status)
+{
+	if (!s->srv_conf || s->srv_conf->observe != SRV_OBSERVE_LAYER7 || s->srv < 0)
+		return;
+	int ok = (status >= 100 && status < 500) || status == 501 || status == 505;
+	uint32_t *n = &shm_server(s->w->p->shm, (uint32_t)s->srv)->obs_consec;
+	if (!ok)
+		__atomic_add_fetch(n, 1, __ATOMIC_RELAXED);
+	else if (__atomic_load_n(n, __ATOMIC_RELAXED))
+		__atomic_store_n(n, 0, __ATOMIC_RELAXED);
 }
 
 /* The server end proved alive: the session is established. */
@@ -643,6 +731,38 @@ static struct session *sess_new(struct wk_listener *wl, int fd)
 	return s;
 }
 
+/* `tcp-request connection accept|reject [if cond]`: the first rule whose
+ * condition holds decides; reject closes at once, unlogged (HAProxy's
+ * behaviour: nothing was requested yet). 1 to go on. */
+static int tcp_conn_rules(struct session *s)
+{
+	const struct vec *rules = &s->fe->tcp_req_conn_rules;
+	if (!rules->n)
+		return 1;
+	struct weir_proc *p = s->w->p;
+	struct smp_ctx c = { .cli = &s->cli_addr, .fe_addr = sess_frontend_addr(s), .cfg = p->cfg,
+			     .fe = s->fe, .fe_rec = (int)s->fe_rec, .be_rec = -1,
+			     .be_of_px = p->layout->be_of_px, .fe_of_px = p->layout->fe_of_px,
+			     .shm = p->shm, .scr = { s->w->smp_scratch, s->w->smp_scratch_cap, 0 } };
+	const struct rule *r;
+	VEC_EACH(rules, const struct rule *, r) {
+		c.scr.used = 0;
+		if (!acl_cond_eval(r->cond, &c))
+			continue;
+		if (r->act == ACT_ACCEPT)
+			return 1;
+		if (r->act == ACT_REJECT || r->act == ACT_SILENT_DROP) {
+			shm_shard_add(&shm_fe_shard(p->shm, (uint32_t)p->worker, s->fe_rec)->dcon, 1);
+			s->bytes_in = s->bytes_out = 0;
+			memcpy(s->term, "PR", 3);
+			s->nolog = 1;
+			sess_close(s);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *ss, socklen_t len)
 {
 	struct session *s = sess_new(wl, fd);
@@ -655,16 +775,34 @@ void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *
 			setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	}
 	count_accept(s);
+	if (!tcp_conn_rules(s))
+		return;
+	if (s->fe->mode == PX_MODE_HTTP) {
+		http_sess_start(s);
+		return;
+	}
 	s->be = choose_backend(s);
 	if (!s->be) {
 		sess_set_term(s, 'P', 'R');
 		sess_close(s);
 		return;
 	}
+	sess_backend_chosen(s);
+	sess_get_server(s);
+}
+
+/* The session counts in its backend from now on. */
+void sess_backend_chosen(struct session *s)
+{
 	if (!s->be->q_timer)
 		s->be->q_timer = evtimer_new(s->w->p->base, queue_timer_cb, s->be);
 	count_backend_session(s);
 	s->be_counted = 1;
+}
+
+/* A server slot, then a connection (or a place in the queue). */
+void sess_get_server(struct session *s)
+{
 	/* a session arriving while others wait queues behind them (FIFO) */
 	if (s->be->q_head) {
 		enqueue(s);

@@ -20,6 +20,8 @@
 
 struct event;
 struct session;
+struct http_txn;
+struct wk_pool;
 
 struct wk_listener {
 	struct worker *w;
@@ -55,6 +57,10 @@ struct worker {
 	int paused;                  /* some listener paused by a limit */
 	struct event *resume_timer;  /* retries paused listeners */
 	uint32_t maxconn;            /* global, daemon-wide (segment actconn) */
+	struct wk_pool *pools;       /* idle server connections, by SRV record (srv_pool.c) */
+	uint32_t npools;
+	char *smp_scratch;           /* converters' scratch for one evaluation at a time */
+	size_t smp_scratch_cap;
 };
 
 /* One direction of a relay: from one connection to the other. */
@@ -106,6 +112,8 @@ struct session {
 	struct timeval accept_date;
 	uint64_t bytes_in, bytes_out;
 	char term[3];                /* termination state, "--" when normal */
+	struct http_txn *txn;        /* mode http: the transaction (http-int.h), else NULL */
+	int nolog;                   /* rejected by tcp-request connection: no log line */
 };
 
 /* worker.c */
@@ -127,6 +135,16 @@ void wk_session_gone(struct worker *w);
 
 void sess_confirm(struct session *s);
 int sess_check_connect(struct session *s);
+/* The address the client connected to (asked of the kernel once). */
+const struct sockaddr_storage *sess_frontend_addr(struct session *s);
+struct log_sess;
+void sess_fill_log(struct session *s, struct log_sess *ls, int64_t now);
+/* HTTP: the backend is chosen (count it), then get a server and connect. */
+void sess_backend_chosen(struct session *s);
+void sess_get_server(struct session *s);
+void sess_reconnect(struct session *s);
+int http_take_idle(struct session *s);
+void sess_observe_status(struct session *s, int status);
 
 /* relay.c */
 /* Starts relaying on a connection in progress (speculative connect). */
@@ -134,6 +152,9 @@ void relay_attach(struct session *s);
 /* Forgets the server side's events after a failed connect (the client's
  * bytes read so far stay, for the next attempt). */
 void relay_detach_server(struct session *s);
+/* HTTP upgraded (101, CONNECT): relay the rest as a tunnel; c2s/s2c are
+ * bytes already read that each side still has to receive. */
+void relay_attach_tunnel(struct session *s, const char *c2s, size_t n1, const char *s2c, size_t n2);
 void relay_stop(struct session *s);
 int64_t relay_deadline(const struct session *s);
 /* Closes the session if a side timed out: 1 then (s is freed). */

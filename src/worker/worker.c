@@ -21,6 +21,7 @@
 #include "weir/shm.h"
 #include "weir/util.h"
 #include "weir/worker.h"
+#include "http-int.h"
 #include "worker-int.h"
 
 struct worker *wk_self;
@@ -193,6 +194,10 @@ int worker_start(struct weir_proc *p)
 	w->pipes = xcalloc((size_t)w->maxpipes * 2 + 2, sizeof(int));
 	w->resume_timer = evtimer_new(p->base, resume_cb, w);
 	setup_backends(w);
+	pool_init(w);
+	w->smp_scratch_cap = 4096;
+	w->smp_scratch = xmalloc(w->smp_scratch_cap);
+	smp_rt_init();
 	if (setup_listeners(w) < 0) {
 		log_say(LOG_LVL_ALERT, "worker %d: cannot watch its listeners: %s", p->worker,
 			strerror(errno));
@@ -241,6 +246,9 @@ void worker_soft_stop(struct weir_proc *p)
 			close(w->ls[i].fd);
 	}
 	w->nls = 0;
+	/* idle keep-alive clients close now; busy ones after their response */
+	http_soft_stop(w);
+	pool_close_all(w);
 	maybe_exit(w);
 }
 

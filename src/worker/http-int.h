@@ -1,0 +1,159 @@
+/*
+ * The HTTP engine of a worker: one struct http_txn per client connection
+ * in `mode http`, reused by every request of that connection. Shared by
+ * src/worker/http_*.c and srv_pool.c only.
+ *
+ * The session (worker-int.h) keeps what HTTP and TCP share: the two
+ * connections, their events, the backend, the server slot, the connect
+ * and retry logic and the counters. The transaction adds the framing:
+ * the client's input buffer (heads are parsed there and pipelined
+ * requests wait there), the server's input buffer, what each side has not
+ * taken yet, the two parsed heads and the state of each direction.
+ *
+ * Data path: a read lands in cin/sin; the head parser copies a complete
+ * head into its struct http_msg; body bytes are forwarded from the input
+ * buffer as they are (a chunked body is decoded only to find its end, its
+ * bytes go out unchanged). What the peer does not take waits in an output
+ * buffer and the source is not read again until it drained.
+ */
+#ifndef WEIR_WORKER_HTTP_INT_H
+#define WEIR_WORKER_HTTP_INT_H
+
+#include <stdint.h>
+
+#include "weir/http-act.h"
+#include "weir/http.h"
+#include "weir/log-t.h"
+#include "weir/sample-rt.h"
+#include "weir/util.h"
+#include "worker-int.h"
+
+/* The request direction. */
+enum rq_state {
+	RQ_HEAD = 0,      /* reading the head (keep-alive: waiting for it) */
+	RQ_WAIT,          /* head processed, waiting for a server connection */
+	RQ_BODY,          /* forwarding the body */
+	RQ_DONE,          /* all forwarded (or answered by weir) */
+};
+
+/* The response direction. */
+enum rs_state {
+	RS_NONE = 0,      /* nothing sent to a server yet */
+	RS_HEAD,          /* waiting for the response head */
+	RS_BODY,          /* forwarding the body */
+	RS_DONE,          /* all of it is queued to the client */
+	RS_LOCAL,         /* weir answers itself (reply in cout) */
+};
+
+/* Bytes waiting for a peer to take them. */
+struct obuf {
+	char *p;
+	size_t off, len, cap;
+};
+
+struct http_txn {
+	struct session *s;
+	enum rq_state rq;
+	enum rs_state rs;
+	/* inputs: bytes read, not yet consumed */
+	char *cin, *sin;
+	uint32_t cin_len, sin_len, cap;
+	/* outputs */
+	struct obuf cout, sout;
+	/* heads */
+	struct http_msg req, res;
+	struct sbuf head;            /* a serialized head (reused) */
+	/* bodies */
+	uint64_t rq_left, rs_left;   /* Content-Length bytes still to forward */
+	struct h1_chunk_state rq_ck, rs_ck;
+	/* the request as sent, kept for a replay on a fresh connection while
+	 * no response byte came back (head only: bodies are not replayed) */
+	int replayable;
+	int srv_reused;              /* the server connection came from the pool */
+	int got_res_byte;            /* a response byte arrived */
+	/* decisions */
+	int keep_cli;                /* keep the client connection after this one */
+	int keep_srv;                /* the server connection may be reused */
+	int close_after;             /* close the client once cout drained */
+	int tunnel;                  /* 101 / CONNECT: relay.c moves the bytes */
+	int nreq;                    /* requests served on this connection */
+	int local_status;            /* status of a reply weir made, 0 none */
+	int res_status;              /* status sent to the client */
+	int log_level;
+	int tmo_server, tmo_tunnel, tmo_client;   /* set-timeout, ms; 0: config */
+	int tarpit;                  /* holding the client (deadline_state) */
+	struct sbuf tarpit_reply;
+	/* samples, variables, captures, unique id */
+	struct smp_ctx smp;
+	struct smp_vars vars;
+	struct http_caps caps;
+	char *smp_scratch;
+	char uid[128];
+	int uid_len;
+	/* times (monotonic ms) and counters of this transaction */
+	int64_t t_start;             /* accept, or end of the previous transaction */
+	int64_t t_first;             /* first byte of the request, 0 none yet */
+	int64_t t_head;              /* head complete */
+	int64_t t_sent;              /* head sent to the server */
+	int64_t t_res;               /* response head received */
+	struct timeval start_date;   /* wall clock of t_start */
+	struct timeval req_date;     /* wall clock of t_first */
+	uint64_t bytes_in, bytes_out;
+	uint32_t req_counter;
+	int no_pool;                 /* connect fresh (a replay after a stale reuse) */
+	int priv_fd;                 /* http-reuse never: this client's own idle
+				      * server connection, -1 none */
+	uint32_t priv_srv;
+};
+
+/* TEMPORARY until the rules and stats branches merge (their headers
+ * declare these) */
+struct weir_proc;
+void http_caps_take(const struct proxy_conf *fe, const struct http_msg *m, int is_res,
+		    struct http_caps *caps);
+int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const struct http_msg *req,
+		     int close, struct sbuf *out);
+
+/* http_sess.c */
+void http_sess_start(struct session *s);
+void http_txn_free(struct session *s);
+/* The transaction could not reach a server (no server, queue timeout,
+ * connect failures): answer `status` with the backend's error page. */
+void http_fail(struct session *s, int status, char cause, char phase);
+int64_t http_deadline(const struct session *s);
+int http_expired(struct session *s, int64_t now);
+void http_log(struct session *s);
+/* The session closes: log the transaction in flight, drop private state. */
+void http_closing(struct session *s);
+/* After a read while the head is incomplete: 1 when it was handled. */
+int http_parse_request(struct session *s);
+/* Soft stop: close the idle keep-alive connections, and tell the busy
+ * ones to close after their response. */
+void http_soft_stop(struct worker *w);
+/* A transaction ended (response fully queued, request done): log, then
+ * keep the client for the next request or close. */
+void http_txn_end(struct session *s);
+void http_reply_local(struct session *s, struct sbuf *reply, int status, int close);
+
+/* http_fwd.c */
+/* A server connection is ready (new, connecting, or from the pool):
+ * send the request head and start reading the response. */
+void http_srv_attach(struct session *s);
+void http_srv_detach(struct session *s);
+void http_cli_events(struct session *s);
+void http_cli_read(struct session *s);
+/* Queues bytes to one side: sends what it takes now, keeps the rest.
+ * -1 when the peer failed (the session is closed). */
+int http_send(struct session *s, int to_cli, const char *p, size_t n);
+void http_req_body(struct session *s);
+int http_obuf_pending(const struct obuf *o);
+
+/* srv_pool.c: idle server connections, per worker and server */
+void pool_init(struct worker *w);
+/* Takes an idle connection to server `srv` (SRV record); fd or -1. */
+int pool_take(struct worker *w, uint32_t srv);
+/* Gives a connection back; closes it when the pool is full. */
+void pool_put(struct worker *w, uint32_t srv, int fd);
+void pool_close_all(struct worker *w);
+
+#endif

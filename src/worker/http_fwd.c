@@ -1,0 +1,713 @@
+/*
+ * Moving the bytes of HTTP transactions: reading the client's request head
+ * and body, sending them to the server, reading the response head,
+ * running the response rules, and streaming the body back. Bodies are
+ * forwarded as they arrive (Content-Length counted down, chunked decoded
+ * only to find where it ends, close-delimited until the server closes);
+ * nothing is buffered whole. A side that does not take what it is sent
+ * stops the reading of the other side until it drained.
+ *
+ * Upgrades (101) and CONNECT tunnels leave HTTP here: relay.c moves their
+ * bytes under `timeout tunnel`.
+ *
+ * Touches in the segment this worker's byte counters and, for responses,
+ * the denial and error counters.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weir/cfg.h"
+#include "weir/shm.h"
+#include "http-int.h"
+
+static void res_body(struct session *s);
+static void maybe_end(struct session *s);
+
+/* ------------------------------------------------------------ counters */
+
+static void count_io(struct session *s, int c2s, size_t n)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	struct shm_fe_shard *fs = shm_fe_shard(shm, wk, s->fe_rec);
+	struct shm_li_shard *ls = shm_li_shard(shm, wk, s->wl->l->li);
+	struct shm_be_shard *bs = s->be ? shm_be_shard(shm, wk, s->be->be) : NULL;
+	struct shm_srv_shard *ss = s->srv >= 0 ? shm_srv_shard(shm, wk, (uint32_t)s->srv) : NULL;
+	if (c2s) {
+		s->txn->bytes_in += n;
+		shm_shard_add(&fs->bin, n), shm_shard_add(&ls->bin, n);
+		if (bs)
+			shm_shard_add(&bs->bin, n);
+		if (ss)
+			shm_shard_add(&ss->bin, n);
+	} else {
+		s->txn->bytes_out += n;
+		shm_shard_add(&fs->bout, n), shm_shard_add(&ls->bout, n);
+		if (bs)
+			shm_shard_add(&bs->bout, n);
+		if (ss)
+			shm_shard_add(&ss->bout, n);
+	}
+}
+
+/* ------------------------------------------------------------ output */
+
+int http_obuf_pending(const struct obuf *o)
+{
+	return o->len > 0;
+}
+
+static void ob_append(struct obuf *o, const char *p, size_t n, size_t min_cap)
+{
+	if (o->off && o->len)
+		memmove(o->p, o->p + o->off, o->len);
+	o->off = 0;
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : min_cap;
+		while (cap < o->len + n)
+			cap *= 2;
+		o->p = xrealloc(o->p, cap);
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, p, n);
+	o->len += n;
+}
+
+/* A send failed: on the server side while connecting it is a connect
+ * failure (retried); else the side that failed is to blame. */
+static void io_fail(struct session *s, int to_cli)
+{
+	struct http_txn *t = s->txn;
+	if (to_cli) {
+		sess_set_term(s, 'C', t->rs == RS_HEAD || t->rs == RS_NONE ? 'H' : 'D');
+		sess_close(s);
+		return;
+	}
+	if (s->state == SESS_CONNECTING) {
+		sess_connect_failed(s, 0);
+		return;
+	}
+	if (t->rs == RS_HEAD && !t->got_res_byte)
+		http_fail(s, 502, 'S', 'H');
+	else
+		http_fail(s, 502, 'S', 'D');
+}
+
+int http_send(struct session *s, int to_cli, const char *p, size_t n)
+{
+	struct http_txn *t = s->txn;
+	struct obuf *o = to_cli ? &t->cout : &t->sout;
+	struct conn *c = to_cli ? &s->cli : &s->srvc;
+	ssize_t m = 0;
+	if (!n)
+		return 0;
+	if (to_cli)
+		count_io(s, 0, n);
+	if (!o->len) {
+		m = c->xprt->snd(c, p, n, 0);
+		if (m == XPRT_ERROR) {
+			io_fail(s, to_cli);
+			return -1;
+		}
+		if (m == XPRT_AGAIN)
+			m = 0;
+		if (m > 0) {
+			if (to_cli)
+				s->cli_active = wk_coarse_ms();
+			else
+				s->srv_active = wk_coarse_ms();
+			if (!to_cli && s->state == SESS_CONNECTING)
+				sess_confirm(s);
+		}
+	}
+	if ((size_t)m < n) {
+		ob_append(o, p + m, n - (size_t)m, s->w->bufsize);
+		event_add(to_cli ? s->cli_wr : s->srv_wr, NULL);
+	}
+	return 0;
+}
+
+/* A write event: flush what waits. 1 when drained. */
+static int flush(struct session *s, int to_cli)
+{
+	struct http_txn *t = s->txn;
+	struct obuf *o = to_cli ? &t->cout : &t->sout;
+	struct conn *c = to_cli ? &s->cli : &s->srvc;
+	while (o->len) {
+		ssize_t m = c->xprt->snd(c, o->p + o->off, o->len, 0);
+		if (m == XPRT_ERROR) {
+			io_fail(s, to_cli);
+			return -1;
+		}
+		if (m == XPRT_AGAIN)
+			return 0;
+		o->off += (size_t)m;
+		o->len -= (size_t)m;
+		if (to_cli)
+			s->cli_active = wk_coarse_ms();
+		else
+			s->srv_active = wk_coarse_ms();
+		if (!to_cli && m > 0 && s->state == SESS_CONNECTING)
+			sess_confirm(s);
+	}
+	o->off = 0;
+	event_del(to_cli ? s->cli_wr : s->srv_wr);
+	return 1;
+}
+
+/* ------------------------------------------------------------ framing */
+
+/*
+ * How many of the n bytes at p belong to the body being forwarded. *done
+ * is set when the body ends within them. -1 on a chunked framing error.
+ */
+static ssize_t body_take(enum http_body kind, uint64_t *left, struct h1_chunk_state *ck,
+			 const char *p, size_t n, int *done, struct http_err *err)
+{
+	*done = 0;
+	switch (kind) {
+	case HTTP_BODY_LENGTH: {
+		size_t k = n < *left ? n : (size_t)*left;
+		*left -= k;
+		*done = *left == 0;
+		return (ssize_t)k;
+	}
+	case HTTP_BODY_CHUNKED: {
+		size_t total = 0;
+		while (total < n) {
+			struct h1_span spans[32];
+			int nsp = 32;
+			size_t used = 0;
+			int r = h1_chunk_feed(ck, p + total, n - total, &used, spans, &nsp, err);
+			if (r < 0)
+				return -1;
+			total += used;
+			if (r == 1) {
+				*done = 1;
+				break;
+			}
+			if (!used)
+				break;
+		}
+		return (ssize_t)total;
+	}
+	case HTTP_BODY_CLOSE:
+	case HTTP_BODY_TUNNEL:
+		return (ssize_t)n;
+	default:
+		*done = 1;
+		return 0;
+	}
+}
+
+static void consume(char *buf, uint32_t *len, size_t n)
+{
+	memmove(buf, buf + n, *len - n);
+	*len -= (uint32_t)n;
+}
+
+/* ------------------------------------------------------------ request side */
+
+static void client_gone(struct session *s, int err)
+{
+	struct http_txn *t = s->txn;
+	(void)err;
+	if (t->rq == RQ_HEAD && !t->cin_len && t->nreq > 0) {
+		t->log_level = HTTP_LOG_SILENT;   /* an idle keep-alive connection ended */
+		sess_close(s);
+		return;
+	}
+	sess_set_term(s, 'C', t->rq == RQ_HEAD ? 'R' : 'D');
+	sess_close(s);
+}
+
+static void read_head(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if (t->cin_len && http_parse_request(s))
+		return;
+	if (t->cin_len >= t->cap) {
+		http_parse_request(s);
+		return;
+	}
+	ssize_t n = s->cli.xprt->rcv(&s->cli, t->cin + t->cin_len, t->cap - t->cin_len);
+	if (n == XPRT_AGAIN)
+		return;
+	if (n <= 0) {
+		client_gone(s, n < 0);
+		return;
+	}
+	t->cin_len += (uint32_t)n;
+	s->cli_active = wk_coarse_ms();
+	http_parse_request(s);
+}
+
+/* Forwards the body bytes waiting in cin while the server takes them. */
+void http_req_body(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	while (t->rq == RQ_BODY && t->cin_len && !t->sout.len) {
+		struct http_err err;
+		int done;
+		ssize_t k = body_take(t->req.body, &t->rq_left, &t->rq_ck, t->cin, t->cin_len, &done,
+				      &err);
+		if (k < 0) {
+			shm_shard_add(&shm_fe_shard(s->w->p->shm, (uint32_t)s->w->p->worker,
+						    s->fe_rec)->ereq, 1);
+			t->keep_srv = 0;
+			http_fail(s, 400, 'P', 'D');
+			return;
+		}
+		t->replayable = 0;
+		count_io(s, 1, (size_t)k);
+		if (http_send(s, 0, t->cin, (size_t)k) < 0)
+			return;
+		consume(t->cin, &t->cin_len, (size_t)k);
+		if (done) {
+			t->rq = RQ_DONE;
+			event_del(s->cli_rd);
+			maybe_end(s);
+			return;
+		}
+	}
+	if (t->rq == RQ_BODY && !t->sout.len && s->state == SESS_ESTABLISHED)
+		event_add(s->cli_rd, NULL);
+	else
+		event_del(s->cli_rd);
+}
+
+static void read_body(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if (t->sout.len || t->cin_len >= t->cap) {
+		event_del(s->cli_rd);
+		return;
+	}
+	ssize_t n = s->cli.xprt->rcv(&s->cli, t->cin + t->cin_len, t->cap - t->cin_len);
+	if (n == XPRT_AGAIN)
+		return;
+	if (n <= 0) {
+		client_gone(s, n < 0);
+		return;
+	}
+	t->cin_len += (uint32_t)n;
+	s->cli_active = wk_coarse_ms();
+	http_req_body(s);
+}
+
+void http_cli_read(struct session *s)
+{
+	switch (s->txn->rq) {
+	case RQ_HEAD:
+		read_head(s);
+		break;
+	case RQ_BODY:
+		read_body(s);
+		break;
+	default:
+		event_del(s->cli_rd);
+		break;
+	}
+}
+
+/* ------------------------------------------------------------ events */
+
+static void cli_rd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	http_cli_read(arg);
+}
+
+static void cli_wr_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	struct http_txn *t = s->txn;
+	(void)fd, (void)what;
+	if (flush(s, 1) <= 0)
+		return;
+	if (t->rs == RS_BODY) {
+		event_add(s->srv_rd, NULL);
+		if (t->sin_len)
+			res_body(s);
+		return;
+	}
+	maybe_end(s);
+}
+
+static void srv_read(struct session *s);
+
+static void srv_rd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	srv_read(arg);
+}
+
+static void srv_wr_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	(void)fd, (void)what;
+	if (s->state == SESS_CONNECTING && sess_check_connect(s) < 0)
+		return;
+	if (flush(s, 0) <= 0)
+		return;
+	if (s->txn->rq == RQ_BODY)
+		http_req_body(s);
+}
+
+void http_cli_events(struct session *s)
+{
+	struct event_base *base = s->w->p->base;
+	if (!s->cli_rd) {
+		s->cli_rd = event_new(base, s->cli.fd, EV_READ | EV_PERSIST, cli_rd_cb, s);
+		s->cli_wr = event_new(base, s->cli.fd, EV_WRITE | EV_PERSIST, cli_wr_cb, s);
+	}
+	event_add(s->cli_rd, NULL);
+}
+
+void http_srv_detach(struct session *s)
+{
+	if (s->srv_rd) {
+		event_free(s->srv_rd);
+		event_free(s->srv_wr);
+		s->srv_rd = s->srv_wr = NULL;
+	}
+	if (s->txn)
+		s->txn->sout.len = s->txn->sout.off = 0;
+}
+
+void http_srv_attach(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct event_base *base = s->w->p->base;
+	if (!t->sin)
+		t->sin = xmalloc(t->cap);
+	t->sin_len = 0;
+	t->sout.len = t->sout.off = 0;
+	t->got_res_byte = 0;
+	http_srv_detach(s);
+	s->srv_rd = event_new(base, s->srvc.fd, EV_READ | EV_PERSIST, srv_rd_cb, s);
+	s->srv_wr = event_new(base, s->srvc.fd, EV_WRITE | EV_PERSIST, srv_wr_cb, s);
+	s->srv_active = wk_coarse_ms();
+	event_add(s->srv_rd, NULL);
+	t->rs = RS_HEAD;
+	t->rq = t->req.body == HTTP_BODY_NONE ? RQ_DONE : RQ_BODY;
+	t->t_sent = wk_now_ms();
+	if (s->state == SESS_CONNECTING)
+		event_add(s->srv_wr, NULL);   /* told when the connect completes */
+	if (http_send(s, 0, t->head.s, t->head.len) < 0)
+		return;
+	sess_arm_timer(s);
+	if (t->rq == RQ_BODY && !t->sout.len && s->state == SESS_ESTABLISHED)
+		http_req_body(s);
+}
+
+/* ------------------------------------------------------------ response side */
+
+/* The transaction is over when the response is queued to the client, the
+ * request is done and the client took everything. */
+static void maybe_end(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if ((t->rs != RS_DONE && t->rs != RS_LOCAL) || t->cout.len)
+		return;
+	if (t->rq != RQ_DONE) {
+		/* answered before the request ended: the rest of the request
+		 * would be taken for the next one, so close */
+		t->keep_cli = 0;
+		t->keep_srv = 0;
+	}
+	http_txn_end(s);
+}
+
+/* A response head that broke a rule (or did not fit): 502. */
+static void bad_response(struct session *s)
+{
+	s->txn->keep_srv = 0;
+	http_fail(s, 502, 'P', 'H');
+}
+
+/* Deletes every header named `name`. */
+static void del_hdr(struct http_msg *m, const char *name)
+{
+	size_t nl = strlen(name);
+	for (int i = http_hdr_find(m, name, nl, 0); i >= 0; i = http_hdr_find(m, name, nl, i + 1))
+		m->hdrs[i].name.len = 0;
+}
+
+static void add_hdr(struct http_msg *m, const char *name, const char *v)
+{
+	size_t nl = strlen(name), vl = strlen(v);
+	if (m->nhdrs >= m->maxhdrs || m->buf_len + nl + vl > m->buf_cap)
+		return;
+	struct http_hdr *h = &m->hdrs[m->nhdrs++];
+	h->name = (struct http_str){ m->buf_len, (uint32_t)nl };
+	memcpy(m->buf + m->buf_len, name, nl);
+	m->buf_len += (uint32_t)nl;
+	h->value = (struct http_str){ m->buf_len, (uint32_t)vl };
+	memcpy(m->buf + m->buf_len, v, vl);
+	m->buf_len += (uint32_t)vl;
+}
+
+/* Runs one response list of one proxy. 1 when the response was replaced
+ * (deny), 0 to go on. */
+static int run_res_rules(struct session *s, const struct proxy_conf *px, enum rule_list list)
+{
+	struct http_txn *t = s->txn;
+	const struct vec *own = list == RULE_HTTP_RES ? &px->http_res_rules : &px->http_after_res_rules;
+	const struct vec *dfl = !px->defaults ? NULL :
+		list == RULE_HTTP_RES ? &px->defaults->http_res_rules : &px->defaults->http_after_res_rules;
+	if (!own->n && !(dfl && dfl->n))
+		return 0;
+	struct http_act_ctx c = { .smp = &t->smp, .msg = &t->res, .px = px, .caps = &t->caps,
+				  .log_level = t->log_level };
+	struct log_sess ls;
+	memset(&ls, 0, sizeof(ls));
+	ls.smp = &t->smp;
+	c.ls = &ls;
+	t->smp.scr.used = 0;
+	enum http_verdict v = http_rules_run(&c, list);
+	t->log_level = c.log_level;
+	if (c.tmo_tunnel)
+		t->tmo_tunnel = c.tmo_tunnel;
+	if (v == HTTP_V_CONTINUE || v == HTTP_V_ALLOW)
+		return 0;
+	if (list == RULE_HTTP_AFTER)
+		return 0;
+	/* every final verdict of a response is a denial: 502 unless the rule
+	 * says otherwise */
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	shm_shard_add(&shm_fe_shard(shm, wk, s->fe_rec)->dresp, 1);
+	if (s->be)
+		shm_shard_add(&shm_be_shard(shm, wk, s->be->be)->dresp, 1);
+	t->keep_srv = 0;
+	sess_set_term(s, 'P', 'H');
+	if (v == HTTP_V_REJECT) {
+		sess_close(s);
+		return 1;
+	}
+	struct sbuf sb = { 0 };
+	int st = v == HTTP_V_ERROR ? http_reply_error(px, 500, &c, &sb) :
+		 http_reply_rule(&c, c.final, 1, &sb);
+	http_reply_local(s, &sb, st, 1);
+	sbuf_free(&sb);
+	return 1;
+}
+
+/* 101 Switching Protocols, or a 2xx to CONNECT: relay.c takes over. */
+static void start_tunnel(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct sbuf all = { 0 };
+	t->tunnel = 1;
+	t->res_status = t->res.status;
+	sbuf_add(&all, t->cout.p ? t->cout.p + t->cout.off : "", t->cout.len);
+	sbuf_add(&all, t->head.s, t->head.len);
+	count_io(s, 0, t->head.len);
+	sbuf_add(&all, t->sin, t->sin_len);
+	if (t->sin_len)
+		count_io(s, 0, t->sin_len);
+	event_free(s->cli_rd);
+	event_free(s->cli_wr);
+	s->cli_rd = s->cli_wr = NULL;
+	http_srv_detach(s);
+	t->cout.len = t->cout.off = 0;
+	s->state = SESS_ESTABLISHED;
+	relay_attach_tunnel(s, t->cin, t->cin_len, all.s ? all.s : "", all.len);
+	t->cin_len = t->sin_len = 0;
+	sbuf_free(&all);
+	sess_arm_timer(s);
+}
+
+/* The framing and connection decisions of a final response, then its head
+ * and the first body bytes go to the client in one send. */
+static void send_response(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct http_msg *m = &t->res;
+	if (m->flags & HTTP_F_CONN_CLOSE || (m->vminor == 0 && !(m->flags & HTTP_F_CONN_KEEPALIVE)) ||
+	    m->body == HTTP_BODY_CLOSE)
+		t->keep_srv = 0;
+	if (m->body == HTTP_BODY_CLOSE || s->w->p->stopping)
+		t->keep_cli = 0;
+	int upgrade = m->status == 101 || (t->req.meth == HTTP_METH_CONNECT && m->status / 100 == 2);
+	if (!upgrade) {
+		del_hdr(m, "Connection");
+		if (!t->keep_cli)
+			add_hdr(m, "connection", "close");
+		else if (t->req.vminor == 0)
+			add_hdr(m, "connection", "keep-alive");
+	}
+	t->res_status = m->status;
+	t->rs_left = m->body == HTTP_BODY_LENGTH ? m->content_length : 0;
+	if (m->body == HTTP_BODY_CHUNKED)
+		h1_chunk_init(&t->rs_ck, 16384);
+	sbuf_reset(&t->head);
+	h1_write_response(m, &t->head);
+	if (upgrade) {
+		start_tunnel(s);
+		return;
+	}
+	int done = 0;
+	struct http_err err;
+	ssize_t k = body_take(m->body, &t->rs_left, &t->rs_ck, t->sin, t->sin_len, &done, &err);
+	if (k < 0) {
+		bad_response(s);
+		return;
+	}
+	sbuf_add(&t->head, t->sin, (size_t)k);
+	consume(t->sin, &t->sin_len, (size_t)k);
+	t->rs = done && m->body != HTTP_BODY_CLOSE ? RS_DONE : RS_BODY;
+	if (t->rs == RS_DONE) {
+		event_del(s->srv_rd);
+		if (t->sin_len)
+			t->keep_srv = 0;   /* bytes after the response: not a clean connection */
+	}
+	if (http_send(s, 1, t->head.s, t->head.len) < 0)
+		return;
+	if (t->cout.len && t->rs == RS_BODY)
+		event_del(s->srv_rd);
+	sess_arm_timer(s);
+	maybe_end(s);
+}
+
+static void process_response(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *be = s->be->px, *fe = s->fe;
+	t->smp.res = &t->res;
+	t->smp.status = t->res.status;
+	sess_observe_status(s, t->res.status);
+	if (run_res_rules(s, be, RULE_HTTP_RES))
+		return;
+	if (fe != be && run_res_rules(s, fe, RULE_HTTP_RES))
+		return;
+	if (fe->captures.n)
+		http_caps_take(fe, &t->res, 1, &t->caps);
+	run_res_rules(s, be, RULE_HTTP_AFTER);
+	if (fe != be)
+		run_res_rules(s, fe, RULE_HTTP_AFTER);
+	send_response(s);
+}
+
+static void res_head(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct http_err err;
+	for (;;) {
+		int n = h1_parse_response(&t->res, t->sin, t->sin_len, t->cap / 2, t->req.meth, &err);
+		if (n == 0) {
+			if (t->sin_len >= t->cap)
+				bad_response(s);
+			return;
+		}
+		if (n < 0) {
+			bad_response(s);
+			return;
+		}
+		consume(t->sin, &t->sin_len, (size_t)n);
+		if (t->res.status >= 200 || t->res.status == 101)
+			break;
+		/* 1xx interim (100 Continue, 103): forwarded as it came */
+		sbuf_reset(&t->head);
+		h1_write_response(&t->res, &t->head);
+		if (http_send(s, 1, t->head.s, t->head.len) < 0)
+			return;
+		http_msg_reset(&t->res);
+		if (!t->sin_len)
+			return;
+	}
+	t->t_res = wk_now_ms();
+	process_response(s);
+}
+
+static void res_body(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	while (t->rs == RS_BODY && t->sin_len && !t->cout.len) {
+		int done;
+		struct http_err err;
+		ssize_t k = body_take(t->res.body, &t->rs_left, &t->rs_ck, t->sin, t->sin_len, &done,
+				      &err);
+		if (k < 0) {
+			t->keep_srv = 0;
+			sess_set_term(s, 'S', 'D');
+			sess_close(s);
+			return;
+		}
+		if (http_send(s, 1, t->sin, (size_t)k) < 0)
+			return;
+		consume(t->sin, &t->sin_len, (size_t)k);
+		if (done) {
+			t->rs = RS_DONE;
+			event_del(s->srv_rd);
+			if (t->sin_len)
+				t->keep_srv = 0;
+			maybe_end(s);
+			return;
+		}
+	}
+	if (t->rs == RS_BODY && t->cout.len)
+		event_del(s->srv_rd);
+}
+
+/* The server closed (or reset) its connection. */
+static void srv_gone(struct session *s, int err)
+{
+	struct http_txn *t = s->txn;
+	t->keep_srv = 0;
+	if (s->state == SESS_CONNECTING) {
+		sess_connect_failed(s, 0);
+		return;
+	}
+	if (t->rs == RS_BODY && t->res.body == HTTP_BODY_CLOSE && !err) {
+		t->rs = RS_DONE;   /* a close-delimited body ends here */
+		event_del(s->srv_rd);
+		maybe_end(s);
+		return;
+	}
+	if (t->rs == RS_HEAD && !t->got_res_byte && t->srv_reused && t->replayable) {
+		/* the idle connection was closed by the server as we reused
+		 * it: the request never reached it, send it on a fresh one */
+		sess_reconnect(s);
+		return;
+	}
+	if (t->rs == RS_HEAD) {
+		http_fail(s, 502, 'S', 'H');
+		return;
+	}
+	sess_set_term(s, 'S', 'D');
+	sess_close(s);
+}
+
+static void srv_read(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if (t->rs != RS_HEAD && t->rs != RS_BODY) {
+		event_del(s->srv_rd);
+		t->keep_srv = 0;
+		return;
+	}
+	if (t->sin_len >= t->cap) {
+		event_del(s->srv_rd);
+		return;
+	}
+	ssize_t n = s->srvc.xprt->rcv(&s->srvc, t->sin + t->sin_len, t->cap - t->sin_len);
+	if (n == XPRT_AGAIN)
+		return;
+	if (n <= 0) {
+		srv_gone(s, n < 0);
+		return;
+	}
+	if (s->state == SESS_CONNECTING)
+		sess_confirm(s);
+	t->got_res_byte = 1;
+	t->sin_len += (uint32_t)n;
+	s->srv_active = wk_coarse_ms();
+	if (t->rs == RS_HEAD)
+		res_head(s);
+	else
+		res_body(s);
+}

@@ -1,0 +1,1005 @@
+/*
+ * An HTTP client connection in a worker: its transactions one after the
+ * other. Reading and checking the request head, running the frontend's
+ * rules, choosing the backend (use_backend, default_backend, redirect),
+ * the backend's rules, the headers weir adds (X-Forwarded-For, unique id,
+ * Connection), the answers weir gives itself (deny, return, redirect,
+ * stats, error pages), then at the end of each transaction the log line,
+ * the counters and the keep-alive decision. The bytes themselves move in
+ * http_fwd.c; connecting, queueing and retries are the session's
+ * (session.c).
+ *
+ * Touches in the segment: this worker's shards (requests, statuses,
+ * denials, errors) and, through session.c, the gauges and server slots.
+ */
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "weir/cfg.h"
+#include "weir/lb.h"
+#include "weir/log.h"
+#include "weir/shm.h"
+#include "weir/stats.h"
+#include "http-int.h"
+
+#define SMP_SCRATCH 8192       /* converters' room for one evaluation */
+
+static void process_request(struct session *s);
+static void start_next(struct session *s);
+
+/* ------------------------------------------------------------ sizes */
+
+static uint32_t max_head(const struct worker *w)
+{
+	const struct cfg_global *g = &w->p->cfg->global;
+	uint32_t rw = g->tune_maxrewrite > 0 ? (uint32_t)g->tune_maxrewrite : 1024;
+	if (rw > w->bufsize / 2)
+		rw = (uint32_t)w->bufsize / 2;
+	return (uint32_t)w->bufsize - rw;
+}
+
+static int max_hdrs(const struct worker *w)
+{
+	int n = w->p->cfg->global.tune_http_maxhdr;
+	return n > 0 ? n : HTTP_MAX_HDRS_DEFAULT;
+}
+
+static int tmo(int v)
+{
+	return v > 0 ? v : 0;
+}
+
+static int opt(const struct proxy_conf *px, enum px_opt o)
+{
+	return px && (px->options >> o & 1);
+}
+
+/* ------------------------------------------------------------ counters */
+
+static void count_request(struct session *s)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	struct shm_fe_shard *fs = shm_fe_shard(shm, wk, s->fe_rec);
+	shm_shard_add(&fs->req_tot, 1);
+	shm_freq_add(&fs->req_rate, wk_now_sec(), 1);
+}
+
+static uint64_t *status_ctr(struct shm_fe_shard *fs, struct shm_be_shard *bs,
+			    struct shm_srv_shard *ss, int status, int which)
+{
+	int c = status / 100;
+	/* the three shard types share the counter table, field by field */
+	switch (which) {
+	case 0:
+		return c == 1 ? &fs->hrsp_1xx : c == 2 ? &fs->hrsp_2xx : c == 3 ? &fs->hrsp_3xx :
+		       c == 4 ? &fs->hrsp_4xx : c == 5 ? &fs->hrsp_5xx : &fs->hrsp_other;
+	case 1:
+		return c == 1 ? &bs->hrsp_1xx : c == 2 ? &bs->hrsp_2xx : c == 3 ? &bs->hrsp_3xx :
+		       c == 4 ? &bs->hrsp_4xx : c == 5 ? &bs->hrsp_5xx : &bs->hrsp_other;
+	default:
+		return c == 1 ? &ss->hrsp_1xx : c == 2 ? &ss->hrsp_2xx : c == 3 ? &ss->hrsp_3xx :
+		       c == 4 ? &ss->hrsp_4xx : c == 5 ? &ss->hrsp_5xx : &ss->hrsp_other;
+	}
+}
+
+static void count_status(struct session *s, int status)
+{
+	if (status <= 0)
+		return;
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	struct shm_fe_shard *fs = shm_fe_shard(shm, wk, s->fe_rec);
+	shm_shard_add(status_ctr(fs, NULL, NULL, status, 0), 1);
+	if (s->be) {
+		struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+		shm_shard_add(status_ctr(NULL, bs, NULL, status, 1), 1);
+		shm_shard_add(&bs->req_tot, 1);
+	}
+	if (s->srv >= 0 && !s->txn->local_status)
+		shm_shard_add(status_ctr(NULL, NULL, shm_srv_shard(shm, wk, (uint32_t)s->srv),
+					 status, 2), 1);
+}
+
+static void count_fe(struct session *s, size_t field_off)
+{
+	void *shm = s->w->p->shm;
+	struct shm_fe_shard *fs = shm_fe_shard(shm, (uint32_t)s->w->p->worker, s->fe_rec);
+	shm_shard_add((uint64_t *)((char *)fs + field_off), 1);
+}
+
+/* ------------------------------------------------------------ transaction */
+
+static void smp_setup(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct weir_proc *p = s->w->p;
+	memset(&t->smp, 0, sizeof(t->smp));
+	t->smp.cli = &s->cli_addr;
+	t->smp.fe_addr = sess_frontend_addr(s);
+	t->smp.cfg = p->cfg;
+	t->smp.fe = s->fe;
+	t->smp.fe_rec = (int)s->fe_rec;
+	t->smp.be_rec = -1;
+	t->smp.be_of_px = p->layout->be_of_px;
+	t->smp.fe_of_px = p->layout->fe_of_px;
+	t->smp.shm = p->shm;
+	t->smp.req = &t->req;
+	t->smp.vars = &t->vars;
+	t->smp.scr.buf = t->smp_scratch;
+	t->smp.scr.cap = SMP_SCRATCH;
+}
+
+static void txn_reset(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	http_msg_reset(&t->req);
+	http_msg_reset(&t->res);
+	smp_vars_reset(&t->vars, VAR_SCOPE_TXN);
+	smp_vars_reset(&t->vars, VAR_SCOPE_REQ);
+	smp_vars_reset(&t->vars, VAR_SCOPE_RES);
+	memset(&t->caps, 0, offsetof(struct http_caps, data));
+	t->rq = RQ_HEAD;
+	t->rs = RS_NONE;
+	t->rq_left = t->rs_left = 0;
+	t->replayable = t->srv_reused = t->got_res_byte = 0;
+	t->keep_cli = t->keep_srv = t->close_after = 0;
+	t->local_status = t->res_status = 0;
+	t->log_level = -1;
+	t->tmo_server = t->tmo_tunnel = t->tmo_client = 0;
+	t->tarpit = 0;
+	t->no_pool = 0;
+	t->uid_len = 0;
+	t->t_start = wk_now_ms();
+	t->t_first = t->t_head = t->t_sent = t->t_res = 0;
+	gettimeofday(&t->start_date, NULL);
+	t->bytes_in = t->bytes_out = 0;
+	s->be = NULL;
+	s->srv = -1;
+	s->srv_conf = NULL;
+	s->retries = s->redispatched = 0;
+	s->avoid = UINT32_MAX;
+	s->tw = s->tc = -1;
+	memcpy(s->term, "--", 3);
+	s->state = SESS_INIT;
+	smp_setup(s);
+}
+
+void http_sess_start(struct session *s)
+{
+	struct worker *w = s->w;
+	struct http_txn *t = xcalloc(1, sizeof(*t));
+	s->txn = t;
+	t->s = s;
+	t->cap = (uint32_t)w->bufsize;
+	t->cin = xmalloc(t->cap);
+	t->smp_scratch = xmalloc(SMP_SCRATCH);
+	http_msg_init(&t->req, 0, max_hdrs(w), t->cap);
+	http_msg_init(&t->res, 1, max_hdrs(w), t->cap);
+	t->priv_fd = -1;
+	txn_reset(s);
+	t->t_start = s->t_accept;
+	t->start_date = s->accept_date;
+	http_cli_events(s);
+	sess_arm_timer(s);
+	/* a client usually sends its request with the handshake's last ACK:
+	 * read it now instead of after a trip through epoll */
+	http_cli_read(s);
+}
+
+void http_txn_free(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if (!t)
+		return;
+	http_msg_free(&t->req);
+	http_msg_free(&t->res);
+	free(t->cin);
+	free(t->sin);
+	free(t->cout.p);
+	free(t->sout.p);
+	free(t->smp_scratch);
+	sbuf_free(&t->head);
+	sbuf_free(&t->tarpit_reply);
+	free(t);
+	s->txn = NULL;
+}
+
+/* ------------------------------------------------------------ logging */
+
+/* Copies a span into a NUL-terminated buffer for the log. */
+static const char *span_cstr(const struct http_msg *m, struct http_str sp, char *buf, size_t cap)
+{
+	size_t n = sp.len < cap - 1 ? sp.len : cap - 1;
+	memcpy(buf, m->buf + sp.off, n);
+	buf[n] = 0;
+	return buf;
+}
+
+/* Joins the captures of one direction with '|' ("" for an empty slot). */
+static const char *caps_join(const struct http_caps *caps, int is_res, int nslots, char *buf,
+			     size_t cap)
+{
+	size_t o = 0;
+	if (nslots <= 0)
+		return NULL;
+	for (int i = 0; i < nslots && o + 1 < cap; i++) {
+		size_t n = 0;
+		const char *p = http_cap_get(caps, is_res, i, &n);
+		if (i)
+			buf[o++] = '|';
+		if (p && n > cap - o - 1)
+			n = cap - o - 1;
+		if (p) {
+			memcpy(buf + o, p, n);
+			o += n;
+		}
+	}
+	buf[o < cap ? o : cap - 1] = 0;
+	return buf;
+}
+
+struct http_logbufs {
+	char meth[32], ver[16], uri[4096], hr[1024], hs[1024];
+};
+
+static int ncaps(const struct proxy_conf *fe, int is_res, const struct http_caps *caps)
+{
+	int n = 0;
+	const struct capture_conf *c;
+	VEC_EACH(&fe->captures, const struct capture_conf *, c)
+		if (c->is_response == is_res)
+			n++;
+	int used = is_res ? caps->nres : caps->nreq;
+	return used > n ? used : n;
+}
+
+static void fill_http_log(struct session *s, struct log_sess *ls, struct http_logbufs *b)
+{
+	struct http_txn *t = s->txn;
+	int64_t now = wk_now_ms();
+	sess_fill_log(s, ls, now);
+	ls->smp = &t->smp;
+	ls->accept_date = t->start_date;
+	ls->request_date = t->t_first ? t->req_date : t->start_date;
+	ls->t_handshake = 0;
+	ls->t_idle = t->t_first ? t->t_first - t->t_start : -1;
+	ls->t_request = t->t_head && t->t_first ? t->t_head - t->t_first : -1;
+	ls->t_response = t->t_res && t->t_sent ? t->t_res - t->t_sent : -1;
+	ls->t_total = now - t->t_start;
+	ls->t_active = t->t_first ? now - t->t_first : ls->t_total;
+	ls->bytes_in = t->bytes_in + s->bytes_in;
+	ls->bytes_out = t->bytes_out + s->bytes_out;
+	ls->status = t->res_status ? t->res_status : -1;
+	ls->req_counter = t->req_counter;
+	ls->unique_id = t->uid_len ? t->uid : NULL;
+	if (t->req.method.len) {
+		ls->method = span_cstr(&t->req, t->req.method, b->meth, sizeof(b->meth));
+		ls->uri = span_cstr(&t->req, t->req.uri, b->uri, sizeof(b->uri));
+		snprintf(b->ver, sizeof(b->ver), "HTTP/%d.%d", t->req.vmajor, t->req.vminor);
+		ls->version = b->ver;
+	}
+	ls->req_captures = caps_join(&t->caps, 0, ncaps(s->fe, 0, &t->caps), b->hr, sizeof(b->hr));
+	ls->res_captures = caps_join(&t->caps, 1, ncaps(s->fe, 1, &t->caps), b->hs, sizeof(b->hs));
+}
+
+void http_log(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *fe = s->fe;
+	if (!fe->log_format_c || !fe->logs.n || t->log_level == HTTP_LOG_SILENT)
+		return;
+	int err = s->term[0] != '-' || s->term[1] != '-';
+	if (opt(fe, PX_OPT_DONTLOGNULL) && !t->t_first && t->bytes_out == 0)
+		return;
+	if (opt(fe, PX_OPT_DONTLOG_NORMAL) && !err && t->res_status < 500)
+		return;
+	struct log_sess ls;
+	struct http_logbufs b;
+	char line[4096];
+	fill_http_log(s, &ls, &b);
+	t->smp.scr.used = 0;
+	int n = logfmt_build(fe->log_format_c, &ls, line, sizeof(line));
+	if (n < 0)
+		return;
+	int lvl = LOG_LVL_INFO;
+	if (t->log_level >= 0)
+		lvl = t->log_level;
+	else if ((err || t->res_status >= 500) && opt(fe, PX_OPT_LOG_SEPARATE_ERRORS))
+		lvl = LOG_LVL_ERR;
+	log_emit(&fe->logs, lvl, line, (size_t)n);
+}
+
+/* ------------------------------------------------------------ local replies */
+
+/* Sends a response weir built (error page, deny, return, redirect, stats)
+ * and ends the transaction once it is out. The request's body, if any,
+ * is not read: the connection closes after the reply then. */
+void http_reply_local(struct session *s, struct sbuf *reply, int status, int close)
+{
+	struct http_txn *t = s->txn;
+	t->local_status = status;
+	t->res_status = status;
+	if (close || t->rq == RQ_HEAD || (t->rq != RQ_DONE && t->req.body != HTTP_BODY_NONE))
+		t->keep_cli = 0;
+	if (!t->keep_cli)
+		t->close_after = 1;
+	t->rq = RQ_DONE;
+	t->rs = RS_LOCAL;
+	if (t->sout.len)
+		t->sout.len = t->sout.off = 0;
+	http_srv_detach(s);
+	if (http_send(s, 1, reply->s, reply->len) < 0)
+		return;
+	if (!http_obuf_pending(&t->cout))
+		http_txn_end(s);
+}
+
+/* An error page of the backend (once chosen) else the frontend. */
+static void reply_error(struct session *s, int status, int close)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *px = s->be ? s->be->px : s->fe;
+	struct http_act_ctx c = { .smp = &t->smp, .msg = &t->req, .px = px, .caps = &t->caps };
+	struct sbuf sb = { 0 };
+	struct log_sess ls;
+	struct http_logbufs b;
+	fill_http_log(s, &ls, &b);
+	c.ls = &ls;
+	http_reply_error(px, status, &c, &sb);
+	http_reply_local(s, &sb, status, close);
+	sbuf_free(&sb);
+}
+
+void http_fail(struct session *s, int status, char cause, char phase)
+{
+	struct http_txn *t = s->txn;
+	sess_set_term(s, cause, phase);
+	if (t->rs == RS_BODY || t->rs == RS_DONE || t->rs == RS_LOCAL || t->bytes_out) {
+		/* the client already has part of a response: all we can do is close */
+		sess_close(s);
+		return;
+	}
+	if (status == 502 || status == 504) {
+		void *shm = s->w->p->shm;
+		uint32_t wk = (uint32_t)s->w->p->worker;
+		if (s->be)
+			shm_shard_add(&shm_be_shard(shm, wk, s->be->be)->eresp, 1);
+		if (s->srv >= 0)
+			shm_shard_add(&shm_srv_shard(shm, wk, (uint32_t)s->srv)->eresp, 1);
+	}
+	reply_error(s, status, 1);
+}
+
+/* ------------------------------------------------------------ end of transaction */
+
+static void release_server(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	void *shm = s->w->p->shm;
+	if (s->srvc.fd >= 0) {
+		int reuse = t->keep_srv && t->rs == RS_DONE && t->rq == RQ_DONE && !t->sin_len &&
+			    !t->sout.len && s->state == SESS_ESTABLISHED && s->srv >= 0;
+		http_srv_detach(s);
+		if (reuse && s->be->px->http_reuse == HTTP_REUSE_NEVER) {
+			/* never shared: it stays this client's for its next request */
+			if (t->priv_fd >= 0)
+				close(t->priv_fd);
+			t->priv_fd = s->srvc.fd;
+			t->priv_srv = (uint32_t)s->srv;
+		} else if (reuse)
+			pool_put(s->w, (uint32_t)s->srv, s->srvc.fd);
+		else
+			s->srvc.xprt->close(&s->srvc, 0);
+		s->srvc.fd = -1;
+	}
+	t->sin_len = 0;
+	if (s->has_slot) {
+		lb_release_slot(shm, (uint32_t)s->srv);
+		s->has_slot = 0;
+	}
+	if (s->be_counted) {
+		shm_gauge_add(&shm_backend(shm, s->be->be)->c.scur, -1);
+		s->be_counted = 0;
+	}
+}
+
+void http_txn_end(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct wk_be *be = s->be;
+	int had_slot = s->has_slot;
+	count_status(s, t->res_status);
+	http_log(s);
+	t->nreq++;
+	release_server(s);
+	if (had_slot && be && be->q_head)
+		sess_queue_kick(be);
+	if (!t->keep_cli || s->w->p->stopping) {
+		/* logged already: close without a second line */
+		t->log_level = HTTP_LOG_SILENT;
+		sess_close(s);
+		return;
+	}
+	start_next(s);
+}
+
+/* The next request of a keep-alive connection: it may be waiting in cin
+ * already (pipelining), else wait for it under timeout http-keep-alive. */
+static void start_next(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	txn_reset(s);
+	t->req_counter = 0;
+	s->state = SESS_INIT;
+	http_cli_events(s);
+	sess_arm_timer(s);
+	if (t->cin_len)
+		http_cli_read(s);
+}
+
+void http_closing(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if (t->log_level != HTTP_LOG_SILENT && !(t->rq == RQ_HEAD && !t->t_first && t->nreq > 0)) {
+		count_status(s, t->res_status);
+		http_log(s);
+	}
+	if (t->priv_fd >= 0)
+		close(t->priv_fd);
+	t->priv_fd = -1;
+}
+
+void http_soft_stop(struct worker *w)
+{
+	struct session *s = w->sessions, *next;
+	for (; s; s = next) {
+		next = s->next;
+		struct http_txn *t = s->txn;
+		if (!t || t->tunnel)
+			continue;
+		if (t->rq == RQ_HEAD && !t->cin_len && t->nreq > 0) {
+			t->log_level = HTTP_LOG_SILENT;
+			sess_close(s);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ timeouts */
+
+int64_t http_deadline(const struct session *s)
+{
+	const struct http_txn *t = s->txn;
+	const struct proxy_conf *fe = s->fe, *be = s->be ? s->be->px : s->fe;
+	int64_t d = 0;
+#define EARLIEST(x) do { int64_t v_ = (x); if (v_ && (!d || v_ < d)) d = v_; } while (0)
+	if (t->tarpit)
+		return s->deadline_state;
+	int tc = t->tmo_client ? t->tmo_client : tmo(fe->timeout.client);
+	int ts = t->tmo_server ? t->tmo_server : tmo(be->timeout.server);
+	switch (t->rq) {
+	case RQ_HEAD: {
+		int hr = tmo(fe->timeout.http_request) ? tmo(fe->timeout.http_request) : tc;
+		int ka = tmo(fe->timeout.http_keep_alive) ? tmo(fe->timeout.http_keep_alive) : hr;
+		if (t->nreq > 0 && !t->cin_len)
+			EARLIEST(ka ? t->t_start + ka : 0);
+		else
+			EARLIEST(hr ? t->t_start + hr : 0);
+		return d;
+	}
+	case RQ_BODY:
+		EARLIEST(tc ? s->cli_active + tc : 0);
+		break;
+	default:
+		break;
+	}
+	if (t->rs == RS_HEAD || t->rs == RS_BODY || t->rq == RQ_BODY)
+		EARLIEST(ts ? s->srv_active + ts : 0);
+	if (t->cout.len || t->rs == RS_BODY)
+		EARLIEST(tc ? s->cli_active + tc : 0);
+	return d;
+#undef EARLIEST
+}
+
+static void tarpit_done(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct sbuf sb = t->tarpit_reply;
+	t->tarpit = 0;
+	memset(&t->tarpit_reply, 0, sizeof(t->tarpit_reply));
+	sess_set_term(s, 'P', 'T');
+	http_reply_local(s, &sb, t->local_status ? t->local_status : 500, 1);
+	sbuf_free(&sb);
+}
+
+int http_expired(struct session *s, int64_t now)
+{
+	struct http_txn *t = s->txn;
+	int64_t d = http_deadline(s);
+	if (!d || now < d)
+		return 0;
+	if (t->tarpit) {
+		tarpit_done(s);
+		return 1;
+	}
+	switch (t->rq) {
+	case RQ_HEAD:
+		if (t->nreq > 0 && !t->cin_len) {
+			t->log_level = HTTP_LOG_SILENT;   /* an idle keep-alive connection */
+			sess_close(s);
+			return 1;
+		}
+		count_fe(s, offsetof(struct shm_fe_shard, ereq));
+		sess_set_term(s, 'c', 'R');
+		reply_error(s, 408, 1);
+		return 1;
+	case RQ_BODY:
+		if (now >= s->cli_active + (t->tmo_client ? t->tmo_client : tmo(s->fe->timeout.client))) {
+			sess_set_term(s, 'c', 'D');
+			if (t->rs == RS_HEAD && !t->bytes_out) {
+				reply_error(s, 408, 1);
+				return 1;
+			}
+			sess_close(s);
+			return 1;
+		}
+		break;
+	default:
+		break;
+	}
+	if (t->rs == RS_HEAD) {
+		http_fail(s, 504, 's', 'H');
+		return 1;
+	}
+	int cli_side = t->cout.len && now >= s->cli_active +
+		(t->tmo_client ? t->tmo_client : tmo(s->fe->timeout.client));
+	sess_set_term(s, cli_side ? 'c' : 's', 'D');
+	sess_close(s);
+	return 1;
+}
+
+/* ------------------------------------------------------------ the request */
+
+/* A request head that broke a rule: answer, count, log, close. */
+static void bad_request(struct session *s, const struct http_err *err)
+{
+	count_fe(s, offsetof(struct shm_fe_shard, ereq));
+	sess_set_term(s, 'P', 'R');
+	/* nothing of it is trusted: the log shows <BADREQ> */
+	s->txn->req.method.len = 0;
+	reply_error(s, err->status, 1);
+}
+
+/* Called by http_fwd.c after each read while the head is incomplete.
+ * Returns 1 when the head was complete and has been processed. */
+int http_parse_request(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	struct http_err err;
+	if (!t->t_first && t->cin_len) {
+		t->t_first = wk_now_ms();
+		gettimeofday(&t->req_date, NULL);
+		sess_arm_timer(s);
+	}
+	int n = h1_parse_request(&t->req, t->cin, t->cin_len, max_head(s->w), &err);
+	if (n == 0) {
+		if (t->cin_len >= t->cap) {
+			err.status = 431;
+			bad_request(s, &err);
+			return 1;
+		}
+		return 0;
+	}
+	if (n < 0) {
+		bad_request(s, &err);
+		return 1;
+	}
+	t->t_head = wk_now_ms();
+	/* the head is in t->req.buf now: keep what follows it */
+	memmove(t->cin, t->cin + n, t->cin_len - (uint32_t)n);
+	t->cin_len -= (uint32_t)n;
+	t->bytes_in += (uint64_t)n;
+	process_request(s);
+	return 1;
+}
+
+/* ------------------------------------------------------------ header edits */
+
+/* Deletes every header named `name` (the writer skips empty names). */
+static void hdr_del_all(struct http_msg *m, const char *name)
+{
+	size_t nl = strlen(name);
+	for (int i = http_hdr_find(m, name, nl, 0); i >= 0; i = http_hdr_find(m, name, nl, i + 1))
+		m->hdrs[i].name.len = 0;
+}
+
+/* Appends a header; 0, or -1 when the head has no room left. */
+static int hdr_add(struct http_msg *m, const char *name, const char *val, size_t vlen)
+{
+	size_t nl = strlen(name);
+	if (m->nhdrs >= m->maxhdrs || m->buf_len + nl + vlen > m->buf_cap)
+		return -1;
+	struct http_hdr *h = &m->hdrs[m->nhdrs++];
+	h->name.off = m->buf_len;
+	h->name.len = (uint32_t)nl;
+	memcpy(m->buf + m->buf_len, name, nl);
+	m->buf_len += (uint32_t)nl;
+	h->value.off = m->buf_len;
+	h->value.len = (uint32_t)vlen;
+	memcpy(m->buf + m->buf_len, val, vlen);
+	m->buf_len += (uint32_t)vlen;
+	return 0;
+}
+
+/* ------------------------------------------------------------ forwardfor */
+
+static int addr_in_net(const struct sockaddr_storage *a, const char *net)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%s", net);
+	char *slash = strchr(buf, '/');
+	int bits = -1;
+	if (slash) {
+		*slash = 0;
+		bits = atoi(slash + 1);
+	}
+	if (a->ss_family == AF_INET) {
+		struct in_addr n;
+		if (inet_pton(AF_INET, buf, &n) != 1)
+			return 0;
+		if (bits < 0 || bits > 32)
+			bits = 32;
+		uint32_t mask = bits ? htonl(~0u << (32 - bits)) : 0;
+		return (((const struct sockaddr_in *)a)->sin_addr.s_addr & mask) == (n.s_addr & mask);
+	}
+	if (a->ss_family == AF_INET6) {
+		struct in6_addr n;
+		if (inet_pton(AF_INET6, buf, &n) != 1)
+			return 0;
+		if (bits < 0 || bits > 128)
+			bits = 128;
+		const uint8_t *x = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
+		for (int i = 0; i < 16 && bits > 0; i++, bits -= 8) {
+			uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+			if ((x[i] & m) != (n.s6_addr[i] & m))
+				return 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* `option forwardfor [except <net>] [header <name>] [if-none]`, in the
+ * frontend or the backend (the backend's settings win, as HAProxy's). */
+static int add_forwardfor(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *px = NULL;
+	if (opt(s->be->px, PX_OPT_FORWARDFOR))
+		px = s->be->px;
+	else if (opt(s->fe, PX_OPT_FORWARDFOR))
+		px = s->fe;
+	if (!px)
+		return 0;
+	const struct forwardfor_conf *ff = &px->forwardfor;
+	const char *name = ff->header ? ff->header : "X-Forwarded-For";
+	if (ff->except && addr_in_net(&s->cli_addr, ff->except))
+		return 0;
+	if (ff->if_none && http_hdr_find(&t->req, name, strlen(name), 0) >= 0)
+		return 0;
+	char ip[INET6_ADDRSTRLEN] = "";
+	if (s->cli_addr.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&s->cli_addr)->sin_addr, ip, sizeof(ip));
+	else if (s->cli_addr.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&s->cli_addr)->sin6_addr, ip, sizeof(ip));
+	else
+		return 0;   /* a UNIX socket client has no address to forward */
+	return hdr_add(&t->req, name, ip, strlen(ip));
+}
+
+/* ------------------------------------------------------------ rules */
+
+static void act_ctx(struct session *s, struct http_act_ctx *c, const struct proxy_conf *px,
+		    struct http_msg *m, struct log_sess *ls)
+{
+	struct http_txn *t = s->txn;
+	memset(c, 0, sizeof(*c));
+	c->smp = &t->smp;
+	c->ls = ls;
+	c->msg = m;
+	c->px = px;
+	c->caps = &t->caps;
+	c->log_level = t->log_level;
+	t->smp.scr.used = 0;
+}
+
+static void act_done(struct session *s, const struct http_act_ctx *c)
+{
+	struct http_txn *t = s->txn;
+	t->log_level = c->log_level;
+	if (c->tmo_server)
+		t->tmo_server = c->tmo_server;
+	if (c->tmo_client)
+		t->tmo_client = c->tmo_client;
+	if (c->tmo_tunnel)
+		t->tmo_tunnel = c->tmo_tunnel;
+	if (c->failed_rewrites && s->be)
+		shm_shard_add(&shm_be_shard(s->w->p->shm, (uint32_t)s->w->p->worker, s->be->be)->wrew,
+			      c->failed_rewrites);
+}
+
+/* A final verdict of http-request rules. 1 when the transaction is
+ * answered (the caller stops), 0 to go on. */
+static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_verdict v)
+{
+	struct http_txn *t = s->txn;
+	struct sbuf sb = { 0 };
+	int st;
+	switch (v) {
+	case HTTP_V_CONTINUE:
+	case HTTP_V_ALLOW:
+		return 0;
+	case HTTP_V_DENY:
+		count_fe(s, offsetof(struct shm_fe_shard, dreq));
+		sess_set_term(s, 'P', 'R');
+		st = http_reply_rule(c, c->final, 0, &sb);
+		http_reply_local(s, &sb, st, 0);
+		break;
+	case HTTP_V_TARPIT:
+		count_fe(s, offsetof(struct shm_fe_shard, dreq));
+		t->local_status = http_reply_rule(c, c->final, 1, &t->tarpit_reply);
+		t->tarpit = 1;
+		t->rq = RQ_WAIT;
+		{
+			const struct proxy_conf *px = s->be ? s->be->px : s->fe;
+			int tt = tmo(px->timeout.tarpit) ? tmo(px->timeout.tarpit) : tmo(px->timeout.connect);
+			s->deadline_state = wk_coarse_ms() + (tt ? tt : 1);
+		}
+		event_del(s->cli_rd);
+		sess_arm_timer(s);
+		return 1;
+	case HTTP_V_RETURN:
+	case HTTP_V_REDIRECT:
+	case HTTP_V_AUTH:
+		count_fe(s, offsetof(struct shm_fe_shard, intercepted));
+		sess_set_term(s, v == HTTP_V_AUTH ? 'P' : 'L', 'R');
+		st = http_reply_rule(c, c->final, 0, &sb);
+		http_reply_local(s, &sb, st, 0);
+		break;
+	case HTTP_V_REJECT:
+		count_fe(s, offsetof(struct shm_fe_shard, dreq));
+		sess_set_term(s, 'P', 'R');
+		t->log_level = HTTP_LOG_SILENT;
+		sess_close(s);
+		return 1;
+	case HTTP_V_SERVICE:
+		/* services (prometheus-exporter, ...) arrive with observability */
+		sess_set_term(s, 'P', 'R');
+		reply_error(s, 503, 0);
+		return 1;
+	case HTTP_V_ERROR:
+		sess_set_term(s, 'P', 'R');
+		reply_error(s, 500, 1);
+		return 1;
+	}
+	sbuf_free(&sb);
+	return 1;
+}
+
+static int run_req_rules(struct session *s, const struct proxy_conf *px)
+{
+	struct http_act_ctx c;
+	struct log_sess ls;
+	struct http_logbufs b;
+	if (!px->http_req_rules.n && !(px->defaults && px->defaults->http_req_rules.n))
+		return 0;
+	fill_http_log(s, &ls, &b);
+	act_ctx(s, &c, px, &s->txn->req, &ls);
+	enum http_verdict v = http_rules_run(&c, RULE_HTTP_REQ);
+	act_done(s, &c);
+	return request_verdict(s, &c, v);
+}
+
+/* The `redirect` directive of the frontend. */
+static int run_redirects(struct session *s, const struct proxy_conf *px)
+{
+	const struct rule *r;
+	VEC_EACH(&px->redirect_rules, const struct rule *, r) {
+		s->txn->smp.scr.used = 0;
+		if (!acl_cond_eval(r->cond, &s->txn->smp))
+			continue;
+		struct http_act_ctx c;
+		struct log_sess ls;
+		struct http_logbufs b;
+		struct sbuf sb = { 0 };
+		fill_http_log(s, &ls, &b);
+		act_ctx(s, &c, px, &s->txn->req, &ls);
+		count_fe(s, offsetof(struct shm_fe_shard, intercepted));
+		sess_set_term(s, 'L', 'R');
+		int st = http_reply_redirect(&c, r->redir, 0, &sb);
+		http_reply_local(s, &sb, st, 0);
+		sbuf_free(&sb);
+		return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ switching */
+
+static struct wk_be *be_of(struct session *s, const struct proxy_conf *bpx)
+{
+	struct weir_proc *p = s->w->p;
+	if (!bpx)
+		return NULL;
+	for (int i = 0; i < p->cfg->proxies.n; i++)
+		if (p->cfg->proxies.v[i] == bpx && p->layout->be_of_px[i] >= 0)
+			return &s->w->bes[p->layout->be_of_px[i]];
+	return NULL;
+}
+
+/* use_backend rules in order (a dynamic name that names no backend falls
+ * through to the next rule, as HAProxy's), then default_backend, then a
+ * listen section itself. */
+static struct wk_be *switch_backend(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct cfg *cfg = s->w->p->cfg;
+	const struct rule *r;
+	VEC_EACH(&s->fe->switching_rules, const struct rule *, r) {
+		t->smp.scr.used = 0;
+		if (!acl_cond_eval(r->cond, &t->smp))
+			continue;
+		if (!r->dynamic)
+			return be_of(s, r->backend);
+		struct log_sess ls;
+		struct http_logbufs b;
+		char name[256];
+		fill_http_log(s, &ls, &b);
+		if (!r->fmt || logfmt_build(r->fmt, &ls, name, sizeof(name)) <= 0)
+			continue;
+		struct wk_be *be = be_of(s, cfg_find_proxy(cfg, name, PX_CAP_BE));
+		if (be)
+			return be;
+	}
+	if (s->fe->default_backend)
+		return be_of(s, cfg_find_proxy(cfg, s->fe->default_backend, PX_CAP_BE));
+	if (s->fe->cap & PX_CAP_BE)
+		return be_of(s, s->fe);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ processing */
+
+static void take_captures(struct session *s)
+{
+	if (s->fe->captures.n)
+		http_caps_take(s->fe, &s->txn->req, 0, &s->txn->caps);
+}
+
+static void make_unique_id(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *fe = s->fe;
+	if (!fe->unique_id_format_c)
+		return;
+	struct log_sess ls;
+	struct http_logbufs b;
+	fill_http_log(s, &ls, &b);
+	t->smp.scr.used = 0;
+	int n = logfmt_build(fe->unique_id_format_c, &ls, t->uid, sizeof(t->uid));
+	t->uid_len = n > 0 ? n : 0;
+	if (t->uid_len && fe->unique_id_header)
+		hdr_add(&t->req, fe->unique_id_header, t->uid, (size_t)t->uid_len);
+}
+
+/* Who closes after this request: the client (Connection: close, HTTP/1.0
+ * without keep-alive, option httpclose) and the server side (also
+ * http-server-close). Then the Connection header toward the server says
+ * what weir wants of it, whatever the client asked. */
+static void connection_mode(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct http_msg *m = &t->req;
+	const struct proxy_conf *fe = s->fe, *be = s->be->px;
+	int httpclose = opt(fe, PX_OPT_HTTPCLOSE) || opt(be, PX_OPT_HTTPCLOSE);
+	t->keep_cli = !(m->flags & HTTP_F_CONN_CLOSE) &&
+		      (m->vminor >= 1 || (m->flags & HTTP_F_CONN_KEEPALIVE)) && !httpclose;
+	t->keep_srv = !httpclose && !opt(fe, PX_OPT_HTTP_SERVER_CLOSE) &&
+		      !opt(be, PX_OPT_HTTP_SERVER_CLOSE);
+	if (m->flags & HTTP_F_UPGRADE)
+		return;   /* Connection: upgrade goes through as the client wrote it */
+	hdr_del_all(&t->req, "Connection");
+	if (!t->keep_srv)
+		hdr_add(&t->req, "Connection", "close", 5);
+	else if (m->vminor == 0)
+		hdr_add(&t->req, "Connection", "keep-alive", 10);
+}
+
+/* Can this request be sent again on a fresh connection if a reused one
+ * turns out closed? Only without a body and with a method that is safe to
+ * repeat (RFC 9110 9.2.2). */
+static int replayable(const struct http_msg *m)
+{
+	if (m->body != HTTP_BODY_NONE)
+		return 0;
+	switch (m->meth) {
+	case HTTP_METH_GET:
+	case HTTP_METH_HEAD:
+	case HTTP_METH_OPTIONS:
+	case HTTP_METH_TRACE:
+	case HTTP_METH_PUT:
+	case HTTP_METH_DELETE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int serve_stats(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *px = s->be->px;
+	if (!px->stats.enabled)
+		return 0;
+	struct sbuf sb = { 0 };
+	int st = stats_http_serve(s->w->p, px, &t->req, 0, &sb);
+	if (!st) {
+		sbuf_free(&sb);
+		return 0;
+	}
+	count_fe(s, offsetof(struct shm_fe_shard, intercepted));
+	sess_set_term(s, 'L', 'R');
+	http_reply_local(s, &sb, st, 0);
+	sbuf_free(&sb);
+	return 1;
+}
+
+static void serialize_request(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	sbuf_reset(&t->head);
+	h1_write_request(&t->req, &t->head);
+}
+
+static void process_request(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	t->rq = RQ_WAIT;
+	t->req_counter++;
+	count_request(s);
+	take_captures(s);
+	event_del(s->cli_rd);
+	if (run_req_rules(s, s->fe))
+		return;
+	if (run_redirects(s, s->fe))
+		return;
+	s->be = switch_backend(s);
+	if (!s->be) {
+		http_fail(s, 503, 'P', 'R');
+		return;
+	}
+	t->smp.be = s->be->px;
+	t->smp.be_rec = (int)s->be->be;
+	sess_backend_chosen(s);
+	if (s->be->px != s->fe && run_req_rules(s, s->be->px))
+		return;
+	if (serve_stats(s))
+		return;
+	if (add_forwardfor(s) < 0) {
+		http_fail(s, 500, 'P', 'R');
+		return;
+	}
+	make_unique_id(s);
+	connection_mode(s);
+	t->replayable = replayable(&t->req);
+	serialize_request(s);
+	t->rq_left = t->req.body == HTTP_BODY_LENGTH ? t->req.content_length : 0;
+	if (t->req.body == HTTP_BODY_CHUNKED)
+		h1_chunk_init(&t->rq_ck, max_head(s->w));
+	sess_get_server(s);
+}
