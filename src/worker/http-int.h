@@ -45,6 +45,26 @@ enum rs_state {
 	RS_LOCAL,         /* weir answers itself (reply in cout) */
 };
 
+/*
+ * A server connection of the HTTP engine, with its one event: read, write
+ * and peer-closed, edge-triggered, registered once for the connection's
+ * whole life. Whether it is the connection of a transaction, held by a
+ * client session for its next requests, or idle in the worker's pool,
+ * only `owner` and the lists change: no epoll_ctl per request.
+ */
+struct srv_conn {
+	struct worker *w;
+	struct conn c;
+	uint32_t srv;                /* SRV record */
+	struct event *ev;
+	struct session *owner;       /* NULL: in the pool */
+	int rd_ready;                /* may have bytes (or the end) to read */
+	int peer_closed;             /* EPOLLRDHUP seen */
+	int64_t since;               /* idle since (coarse ms) */
+};
+
+#define HTTP_HELD_MAX 4              /* idle server connections a client session keeps */
+
 /* Bytes waiting for a peer to take them. */
 struct obuf {
 	char *p;
@@ -101,9 +121,13 @@ struct http_txn {
 	uint64_t bytes_in, bytes_out;
 	uint32_t req_counter;
 	int no_pool;                 /* connect fresh (a replay after a stale reuse) */
-	int priv_fd;                 /* http-reuse never: this client's own idle
-				      * server connection, -1 none */
-	uint32_t priv_srv;
+	/* server connections */
+	struct srv_conn *sc;         /* the transaction's, NULL none */
+	struct srv_conn *held[HTTP_HELD_MAX];   /* idle, kept for this client's next
+						 * requests (http-reuse never: only here) */
+	int nheld;
+	/* the client connection's one edge-triggered event (s->cli_rd) */
+	int cli_rd_ready, cli_closed;
 };
 
 /* TEMPORARY until the rules and stats branches merge (their headers
@@ -139,6 +163,7 @@ void http_reply_local(struct session *s, struct sbuf *reply, int status, int clo
 /* A server connection is ready (new, connecting, or from the pool):
  * send the request head and start reading the response. */
 void http_srv_attach(struct session *s);
+void http_srv_attach_sc(struct session *s, struct srv_conn *sc);
 void http_srv_detach(struct session *s);
 void http_cli_events(struct session *s);
 void http_cli_read(struct session *s);
@@ -148,12 +173,22 @@ int http_send(struct session *s, int to_cli, const char *p, size_t n);
 void http_req_body(struct session *s);
 int http_obuf_pending(const struct obuf *o);
 
+/* The server connection of s->srvc gets its event (a new connection). */
+struct srv_conn *http_sc_new(struct session *s);
+/* Frees the wrapper and its event; closes the fd when `close_fd`. */
+void http_sc_free(struct srv_conn *sc, int close_fd);
+/* An event on a connection that is not a transaction's (held or pooled):
+ * anything readable means it is dead. */
+void http_sc_idle_event(struct srv_conn *sc, short what);
+
 /* srv_pool.c: idle server connections, per worker and server */
 void pool_init(struct worker *w);
-/* Takes an idle connection to server `srv` (SRV record); fd or -1. */
-int pool_take(struct worker *w, uint32_t srv);
+/* Takes an idle connection to server `srv` (SRV record), or NULL. */
+struct srv_conn *pool_take(struct worker *w, uint32_t srv);
 /* Gives a connection back; closes it when the pool is full. */
-void pool_put(struct worker *w, uint32_t srv, int fd);
+void pool_put(struct worker *w, struct srv_conn *sc);
+/* A pooled connection died: forget and free it. */
+void pool_drop(struct worker *w, struct srv_conn *sc);
 void pool_close_all(struct worker *w);
 
 #endif

@@ -24,6 +24,7 @@
 
 static void res_body(struct session *s);
 static void maybe_end(struct session *s);
+static void srv_read(struct session *s);
 
 /* ------------------------------------------------------------ counters */
 
@@ -122,14 +123,14 @@ int http_send(struct session *s, int to_cli, const char *p, size_t n)
 				sess_confirm(s);
 		}
 	}
-	if ((size_t)m < n) {
+	/* the rest waits for the connection's next writable edge */
+	if ((size_t)m < n)
 		ob_append(o, p + m, n - (size_t)m, s->w->bufsize);
-		event_add(to_cli ? s->cli_wr : s->srv_wr, NULL);
-	}
 	return 0;
 }
 
-/* A write event: flush what waits. 1 when drained. */
+/* A writable edge: flush what waits. 1 when drained, 0 not yet, -1 when
+ * the session failed. */
 static int flush(struct session *s, int to_cli)
 {
 	struct http_txn *t = s->txn;
@@ -153,7 +154,6 @@ static int flush(struct session *s, int to_cli)
 			sess_confirm(s);
 	}
 	o->off = 0;
-	event_del(to_cli ? s->cli_wr : s->srv_wr);
 	return 1;
 }
 
@@ -223,78 +223,82 @@ static void client_gone(struct session *s, int err)
 	sess_close(s);
 }
 
+/* One read from the client into cin. The edge is spent once a read comes
+ * back short (the socket is empty; more data brings a new edge) unless
+ * the peer closed, whose end of stream is still to be read. */
+static ssize_t cli_recv(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	size_t room = t->cap - t->cin_len;
+	ssize_t n = s->cli.xprt->rcv(&s->cli, t->cin + t->cin_len, room);
+	if (n == XPRT_AGAIN) {
+		t->cli_rd_ready = 0;
+		return 0;
+	}
+	if (n <= 0) {
+		client_gone(s, n < 0);
+		return -1;
+	}
+	if ((size_t)n < room && !t->cli_closed)
+		t->cli_rd_ready = 0;
+	t->cin_len += (uint32_t)n;
+	s->cli_active = wk_coarse_ms();
+	return n;
+}
+
 static void read_head(struct session *s)
 {
 	struct http_txn *t = s->txn;
 	if (t->cin_len && http_parse_request(s))
-		return;
-	if (t->cin_len >= t->cap) {
-		http_parse_request(s);
-		return;
+		return;   /* a pipelined request, handled */
+	while (t->cli_rd_ready) {
+		if (t->cin_len >= t->cap) {
+			http_parse_request(s);   /* full and incomplete: too large */
+			return;
+		}
+		ssize_t n = cli_recv(s);
+		if (n < 0)
+			return;
+		if (n > 0 && http_parse_request(s))
+			return;
 	}
-	ssize_t n = s->cli.xprt->rcv(&s->cli, t->cin + t->cin_len, t->cap - t->cin_len);
-	if (n == XPRT_AGAIN)
-		return;
-	if (n <= 0) {
-		client_gone(s, n < 0);
-		return;
-	}
-	t->cin_len += (uint32_t)n;
-	s->cli_active = wk_coarse_ms();
-	http_parse_request(s);
 }
 
 /* Forwards the body bytes waiting in cin while the server takes them. */
 void http_req_body(struct session *s)
 {
 	struct http_txn *t = s->txn;
-	while (t->rq == RQ_BODY && t->cin_len && !t->sout.len) {
-		struct http_err err;
-		int done;
-		ssize_t k = body_take(t->req.body, &t->rq_left, &t->rq_ck, t->cin, t->cin_len, &done,
-				      &err);
-		if (k < 0) {
-			shm_shard_add(&shm_fe_shard(s->w->p->shm, (uint32_t)s->w->p->worker,
-						    s->fe_rec)->ereq, 1);
-			t->keep_srv = 0;
-			http_fail(s, 400, 'P', 'D');
-			return;
+	for (;;) {
+		while (t->rq == RQ_BODY && t->cin_len && !t->sout.len) {
+			struct http_err err;
+			int done;
+			ssize_t k = body_take(t->req.body, &t->rq_left, &t->rq_ck, t->cin, t->cin_len,
+					      &done, &err);
+			if (k < 0) {
+				shm_shard_add(&shm_fe_shard(s->w->p->shm, (uint32_t)s->w->p->worker,
+							    s->fe_rec)->ereq, 1);
+				t->keep_srv = 0;
+				http_fail(s, 400, 'P', 'D');
+				return;
+			}
+			t->replayable = 0;
+			count_io(s, 1, (size_t)k);
+			if (http_send(s, 0, t->cin, (size_t)k) < 0)
+				return;
+			consume(t->cin, &t->cin_len, (size_t)k);
+			if (done) {
+				t->rq = RQ_DONE;
+				maybe_end(s);
+				return;
+			}
 		}
-		t->replayable = 0;
-		count_io(s, 1, (size_t)k);
-		if (http_send(s, 0, t->cin, (size_t)k) < 0)
+		/* read more only while the server keeps up (back-pressure) */
+		if (t->rq != RQ_BODY || t->sout.len || !t->cli_rd_ready ||
+		    s->state != SESS_ESTABLISHED || t->cin_len >= t->cap)
 			return;
-		consume(t->cin, &t->cin_len, (size_t)k);
-		if (done) {
-			t->rq = RQ_DONE;
-			event_del(s->cli_rd);
-			maybe_end(s);
+		if (cli_recv(s) < 0)
 			return;
-		}
 	}
-	if (t->rq == RQ_BODY && !t->sout.len && s->state == SESS_ESTABLISHED)
-		event_add(s->cli_rd, NULL);
-	else
-		event_del(s->cli_rd);
-}
-
-static void read_body(struct session *s)
-{
-	struct http_txn *t = s->txn;
-	if (t->sout.len || t->cin_len >= t->cap) {
-		event_del(s->cli_rd);
-		return;
-	}
-	ssize_t n = s->cli.xprt->rcv(&s->cli, t->cin + t->cin_len, t->cap - t->cin_len);
-	if (n == XPRT_AGAIN)
-		return;
-	if (n <= 0) {
-		client_gone(s, n < 0);
-		return;
-	}
-	t->cin_len += (uint32_t)n;
-	s->cli_active = wk_coarse_ms();
-	http_req_body(s);
 }
 
 void http_cli_read(struct session *s)
@@ -304,103 +308,185 @@ void http_cli_read(struct session *s)
 		read_head(s);
 		break;
 	case RQ_BODY:
-		read_body(s);
+		http_req_body(s);
 		break;
 	default:
-		event_del(s->cli_rd);
-		break;
+		break;   /* not wanted now: the edge is remembered (cli_rd_ready) */
 	}
 }
 
 /* ------------------------------------------------------------ events */
 
-static void cli_rd_cb(evutil_socket_t fd, short what, void *arg)
+/* The client drained what waited for it: the response goes on, or the
+ * transaction ends. */
+static void cli_drained(struct session *s)
 {
-	(void)fd, (void)what;
-	http_cli_read(arg);
-}
-
-static void cli_wr_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct session *s = arg;
 	struct http_txn *t = s->txn;
-	(void)fd, (void)what;
-	if (flush(s, 1) <= 0)
-		return;
 	if (t->rs == RS_BODY) {
-		event_add(s->srv_rd, NULL);
 		if (t->sin_len)
 			res_body(s);
+		if (!SESS_GONE(s) && t->rs == RS_BODY && !t->cout.len && t->sc && t->sc->rd_ready)
+			srv_read(s);
 		return;
 	}
 	maybe_end(s);
 }
 
-static void srv_read(struct session *s);
-
-static void srv_rd_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd, (void)what;
-	srv_read(arg);
-}
-
-static void srv_wr_cb(evutil_socket_t fd, short what, void *arg)
+static void cli_io_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session *s = arg;
-	(void)fd, (void)what;
-	if (s->state == SESS_CONNECTING && sess_check_connect(s) < 0)
+	struct http_txn *t = s->txn;
+	(void)fd;
+	if (!t || t->tunnel)
 		return;
-	if (flush(s, 0) <= 0)
-		return;
+	sess_hold(s);
+	if (what & EV_CLOSED)
+		t->cli_closed = 1;
+	if (what & (EV_READ | EV_CLOSED))
+		t->cli_rd_ready = 1;
+	if ((what & EV_WRITE) && t->cout.len) {
+		if (flush(s, 1) == 1)
+			cli_drained(s);
+	}
+	if (!SESS_GONE(s) && t->cli_rd_ready)
+		http_cli_read(s);
+	sess_release(s);
+}
+
+/* The server connection drained what waited for it. */
+static void srv_drained(struct session *s)
+{
 	if (s->txn->rq == RQ_BODY)
 		http_req_body(s);
 }
 
+static void sc_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct srv_conn *sc = arg;
+	struct session *s = sc->owner;
+	(void)fd;
+	if (what & EV_CLOSED)
+		sc->peer_closed = 1;
+	if (what & (EV_READ | EV_CLOSED))
+		sc->rd_ready = 1;
+	if (!s || !s->txn || s->txn->sc != sc) {
+		http_sc_idle_event(sc, what);
+		return;
+	}
+	sess_hold(s);
+	if (what & EV_WRITE) {
+		if (s->state == SESS_CONNECTING && sess_check_connect(s) < 0)
+			goto out;
+		if (!SESS_GONE(s) && s->txn->sout.len && flush(s, 0) == 1)
+			srv_drained(s);
+	}
+	if (!SESS_GONE(s) && sc->rd_ready)
+		srv_read(s);
+out:
+	sess_release(s);
+}
+
 void http_cli_events(struct session *s)
 {
-	struct event_base *base = s->w->p->base;
-	if (!s->cli_rd) {
-		s->cli_rd = event_new(base, s->cli.fd, EV_READ | EV_PERSIST, cli_rd_cb, s);
-		s->cli_wr = event_new(base, s->cli.fd, EV_WRITE | EV_PERSIST, cli_wr_cb, s);
-	}
+	if (s->cli_rd)
+		return;
+	/* one edge-triggered event for the connection's life */
+	s->cli_rd = event_new(s->w->p->base, s->cli.fd, EV_READ | EV_WRITE | EV_CLOSED | EV_ET |
+			      EV_PERSIST, cli_io_cb, s);
 	event_add(s->cli_rd, NULL);
+	s->txn->cli_rd_ready = 1;   /* the request usually came with the handshake */
 }
 
+struct srv_conn *http_sc_new(struct session *s)
+{
+	struct srv_conn *sc = xcalloc(1, sizeof(*sc));
+	sc->w = s->w;
+	sc->c = s->srvc;
+	sc->srv = (uint32_t)s->srv;
+	sc->owner = s;
+	sc->ev = event_new(s->w->p->base, sc->c.fd, EV_READ | EV_WRITE | EV_CLOSED | EV_ET |
+			   EV_PERSIST, sc_cb, sc);
+	event_add(sc->ev, NULL);
+	return sc;
+}
+
+void http_sc_free(struct srv_conn *sc, int close_fd)
+{
+	event_free(sc->ev);
+	if (close_fd)
+		sc->c.xprt->close(&sc->c, 0);
+	free(sc);
+}
+
+/* Forgets the transaction's server connection (the caller closes the fd
+ * or keeps it). */
 void http_srv_detach(struct session *s)
 {
-	if (s->srv_rd) {
-		event_free(s->srv_rd);
-		event_free(s->srv_wr);
-		s->srv_rd = s->srv_wr = NULL;
+	struct http_txn *t = s->txn;
+	if (!t)
+		return;
+	if (t->sc) {
+		http_sc_free(t->sc, 0);
+		t->sc = NULL;
 	}
-	if (s->txn)
-		s->txn->sout.len = s->txn->sout.off = 0;
+	t->sout.len = t->sout.off = 0;
 }
 
-void http_srv_attach(struct session *s)
+/* A held or pooled connection spoke or closed: it is dead. */
+void http_sc_idle_event(struct srv_conn *sc, short what)
+{
+	struct session *s = sc->owner;
+	if (!(what & (EV_READ | EV_CLOSED)))
+		return;
+	if (!s) {
+		pool_drop(sc->w, sc);
+		return;
+	}
+	struct http_txn *t = s->txn;
+	for (int i = 0; i < t->nheld; i++)
+		if (t->held[i] == sc) {
+			t->held[i] = t->held[--t->nheld];
+			break;
+		}
+	http_sc_free(sc, 1);
+}
+
+/* The connection in s->srvc (new and maybe still connecting, or reused)
+ * carries this transaction: the head goes out, then the body. An idle
+ * connection comes with its srv_conn (reused = its event stays). */
+void http_srv_attach_sc(struct session *s, struct srv_conn *sc)
 {
 	struct http_txn *t = s->txn;
-	struct event_base *base = s->w->p->base;
 	if (!t->sin)
 		t->sin = xmalloc(t->cap);
 	t->sin_len = 0;
 	t->sout.len = t->sout.off = 0;
 	t->got_res_byte = 0;
-	http_srv_detach(s);
-	s->srv_rd = event_new(base, s->srvc.fd, EV_READ | EV_PERSIST, srv_rd_cb, s);
-	s->srv_wr = event_new(base, s->srvc.fd, EV_WRITE | EV_PERSIST, srv_wr_cb, s);
+	if (t->sc && t->sc != sc)
+		http_srv_detach(s);
+	if (sc) {
+		sc->owner = s;
+		t->sc = sc;
+	} else {
+		t->sc = http_sc_new(s);
+	}
 	s->srv_active = wk_coarse_ms();
-	event_add(s->srv_rd, NULL);
 	t->rs = RS_HEAD;
 	t->rq = t->req.body == HTTP_BODY_NONE ? RQ_DONE : RQ_BODY;
 	t->t_sent = wk_now_ms();
-	if (s->state == SESS_CONNECTING)
-		event_add(s->srv_wr, NULL);   /* told when the connect completes */
-	if (http_send(s, 0, t->head.s, t->head.len) < 0)
+	if (http_send(s, 0, t->head.s, t->head.len) < 0 || SESS_GONE(s))
 		return;
 	sess_arm_timer(s);
 	if (t->rq == RQ_BODY && !t->sout.len && s->state == SESS_ESTABLISHED)
 		http_req_body(s);
+	/* a reused connection may already hold the answer's edge */
+	if (!SESS_GONE(s) && t->sc && t->sc->rd_ready && t->rs == RS_HEAD)
+		srv_read(s);
+}
+
+void http_srv_attach(struct session *s)
+{
+	http_srv_attach_sc(s, NULL);
 }
 
 /* ------------------------------------------------------------ response side */
@@ -510,8 +596,7 @@ static void start_tunnel(struct session *s)
 	if (t->sin_len)
 		count_io(s, 0, t->sin_len);
 	event_free(s->cli_rd);
-	event_free(s->cli_wr);
-	s->cli_rd = s->cli_wr = NULL;
+	s->cli_rd = NULL;
 	http_srv_detach(s);
 	t->cout.len = t->cout.off = 0;
 	s->state = SESS_ESTABLISHED;
@@ -560,15 +645,10 @@ static void send_response(struct session *s)
 	sbuf_add(&t->head, t->sin, (size_t)k);
 	consume(t->sin, &t->sin_len, (size_t)k);
 	t->rs = done && m->body != HTTP_BODY_CLOSE ? RS_DONE : RS_BODY;
-	if (t->rs == RS_DONE) {
-		event_del(s->srv_rd);
-		if (t->sin_len)
-			t->keep_srv = 0;   /* bytes after the response: not a clean connection */
-	}
+	if (t->rs == RS_DONE && t->sin_len)
+		t->keep_srv = 0;   /* bytes after the response: not a clean connection */
 	if (http_send(s, 1, t->head.s, t->head.len) < 0)
 		return;
-	if (t->cout.len && t->rs == RS_BODY)
-		event_del(s->srv_rd);
 	sess_arm_timer(s);
 	maybe_end(s);
 }
@@ -642,15 +722,12 @@ static void res_body(struct session *s)
 		consume(t->sin, &t->sin_len, (size_t)k);
 		if (done) {
 			t->rs = RS_DONE;
-			event_del(s->srv_rd);
 			if (t->sin_len)
 				t->keep_srv = 0;
 			maybe_end(s);
 			return;
 		}
 	}
-	if (t->rs == RS_BODY && t->cout.len)
-		event_del(s->srv_rd);
 }
 
 /* The server closed (or reset) its connection. */
@@ -664,7 +741,6 @@ static void srv_gone(struct session *s, int err)
 	}
 	if (t->rs == RS_BODY && t->res.body == HTTP_BODY_CLOSE && !err) {
 		t->rs = RS_DONE;   /* a close-delimited body ends here */
-		event_del(s->srv_rd);
 		maybe_end(s);
 		return;
 	}
@@ -682,32 +758,38 @@ static void srv_gone(struct session *s, int err)
 	sess_close(s);
 }
 
+/* Reads the server while the response wants bytes and the client keeps
+ * up. Like the client side, a short read spends the edge. */
 static void srv_read(struct session *s)
 {
 	struct http_txn *t = s->txn;
-	if (t->rs != RS_HEAD && t->rs != RS_BODY) {
-		event_del(s->srv_rd);
-		t->keep_srv = 0;
-		return;
+	struct srv_conn *sc = t->sc;
+	while (sc->rd_ready && (t->rs == RS_HEAD || t->rs == RS_BODY) && !t->cout.len &&
+	       t->sin_len < t->cap) {
+		size_t room = t->cap - t->sin_len;
+		ssize_t n = s->srvc.xprt->rcv(&s->srvc, t->sin + t->sin_len, room);
+		if (n == XPRT_AGAIN) {
+			sc->rd_ready = 0;
+			return;
+		}
+		if (n <= 0) {
+			srv_gone(s, n < 0);
+			return;
+		}
+		if ((size_t)n < room && !sc->peer_closed)
+			sc->rd_ready = 0;
+		if (s->state == SESS_CONNECTING)
+			sess_confirm(s);
+		t->got_res_byte = 1;
+		t->sin_len += (uint32_t)n;
+		s->srv_active = wk_coarse_ms();
+		if (t->rs == RS_HEAD)
+			res_head(s);
+		else
+			res_body(s);
+		if (SESS_GONE(s) || t->sc != sc)
+			return;
 	}
-	if (t->sin_len >= t->cap) {
-		event_del(s->srv_rd);
-		return;
-	}
-	ssize_t n = s->srvc.xprt->rcv(&s->srvc, t->sin + t->sin_len, t->cap - t->sin_len);
-	if (n == XPRT_AGAIN)
-		return;
-	if (n <= 0) {
-		srv_gone(s, n < 0);
-		return;
-	}
-	if (s->state == SESS_CONNECTING)
-		sess_confirm(s);
-	t->got_res_byte = 1;
-	t->sin_len += (uint32_t)n;
-	s->srv_active = wk_coarse_ms();
-	if (t->rs == RS_HEAD)
-		res_head(s);
-	else
-		res_body(s);
+	if (t->rs == RS_HEAD && t->sin_len >= t->cap)
+		bad_response(s);
 }

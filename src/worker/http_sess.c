@@ -181,7 +181,6 @@ void http_sess_start(struct session *s)
 	t->smp_scratch = xmalloc(SMP_SCRATCH);
 	http_msg_init(&t->req, 0, max_hdrs(w), t->cap);
 	http_msg_init(&t->res, 1, max_hdrs(w), t->cap);
-	t->priv_fd = -1;
 	txn_reset(s);
 	t->t_start = s->t_accept;
 	t->start_date = s->accept_date;
@@ -331,9 +330,13 @@ void http_reply_local(struct session *s, struct sbuf *reply, int status, int clo
 		t->close_after = 1;
 	t->rq = RQ_DONE;
 	t->rs = RS_LOCAL;
-	if (t->sout.len)
-		t->sout.len = t->sout.off = 0;
-	http_srv_detach(s);
+	if (t->sc) {
+		/* a response weir replaced: that connection is done with */
+		http_sc_free(t->sc, 1);
+		t->sc = NULL;
+		s->srvc.fd = -1;
+	}
+	t->sout.len = t->sout.off = 0;
 	if (http_send(s, 1, reply->s, reply->len) < 0)
 		return;
 	if (!http_obuf_pending(&t->cout))
@@ -378,25 +381,44 @@ void http_fail(struct session *s, int status, char cause, char phase)
 
 /* ------------------------------------------------------------ end of transaction */
 
+/* Keeps an idle server connection for this client's next requests; the
+ * oldest one held goes to the pool when there are too many. */
+static void hold_conn(struct session *s, struct srv_conn *sc)
+{
+	struct http_txn *t = s->txn;
+	if (t->nheld == HTTP_HELD_MAX) {
+		struct srv_conn *old = t->held[0];
+		memmove(t->held, t->held + 1, (HTTP_HELD_MAX - 1) * sizeof(*t->held));
+		t->nheld--;
+		if (s->be && s->be->px->http_reuse == HTTP_REUSE_NEVER)
+			http_sc_free(old, 1);
+		else
+			pool_put(s->w, old);
+	}
+	t->held[t->nheld++] = sc;
+}
+
+/* The transaction's server connection after its response: held for the
+ * client's next request, given to the pool, or closed. */
 static void release_server(struct session *s)
 {
 	struct http_txn *t = s->txn;
 	void *shm = s->w->p->shm;
-	if (s->srvc.fd >= 0) {
+	if (t->sc) {
+		struct srv_conn *sc = t->sc;
 		int reuse = t->keep_srv && t->rs == RS_DONE && t->rq == RQ_DONE && !t->sin_len &&
-			    !t->sout.len && s->state == SESS_ESTABLISHED && s->srv >= 0;
-		http_srv_detach(s);
-		if (reuse && s->be->px->http_reuse == HTTP_REUSE_NEVER) {
-			/* never shared: it stays this client's for its next request */
-			if (t->priv_fd >= 0)
-				close(t->priv_fd);
-			t->priv_fd = s->srvc.fd;
-			t->priv_srv = (uint32_t)s->srv;
-		} else if (reuse)
-			pool_put(s->w, (uint32_t)s->srv, s->srvc.fd);
-		else
-			s->srvc.xprt->close(&s->srvc, 0);
+			    !t->sout.len && s->state == SESS_ESTABLISHED && !sc->rd_ready &&
+			    !sc->peer_closed;
+		t->sc = NULL;
 		s->srvc.fd = -1;
+		if (!reuse)
+			http_sc_free(sc, 1);
+		else if (t->keep_cli && !s->w->p->stopping)
+			hold_conn(s, sc);
+		else if (s->be->px->http_reuse == HTTP_REUSE_NEVER)
+			http_sc_free(sc, 1);
+		else
+			pool_put(s->w, sc);
 	}
 	t->sin_len = 0;
 	if (s->has_slot) {
@@ -439,7 +461,7 @@ static void start_next(struct session *s)
 	s->state = SESS_INIT;
 	http_cli_events(s);
 	sess_arm_timer(s);
-	if (t->cin_len)
+	if (t->cin_len || t->cli_rd_ready)
 		http_cli_read(s);
 }
 
@@ -450,9 +472,21 @@ void http_closing(struct session *s)
 		count_status(s, t->res_status);
 		http_log(s);
 	}
-	if (t->priv_fd >= 0)
-		close(t->priv_fd);
-	t->priv_fd = -1;
+	/* the transaction's connection is closed by sess_close() (s->srvc) */
+	if (t->sc) {
+		http_sc_free(t->sc, 0);
+		t->sc = NULL;
+	}
+	/* what this client held goes to the pool, unless reuse is `never`
+	 * (the held ones were all clean at the end of their response) */
+	int never = s->be && s->be->px->http_reuse == HTTP_REUSE_NEVER;
+	for (int i = 0; i < t->nheld; i++) {
+		if (never || s->w->p->stopping)
+			http_sc_free(t->held[i], 1);
+		else
+			pool_put(s->w, t->held[i]);
+	}
+	t->nheld = 0;
 }
 
 void http_soft_stop(struct worker *w)
@@ -760,7 +794,6 @@ static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_
 			int tt = tmo(px->timeout.tarpit) ? tmo(px->timeout.tarpit) : tmo(px->timeout.connect);
 			s->deadline_state = wk_coarse_ms() + (tt ? tt : 1);
 		}
-		event_del(s->cli_rd);
 		sess_arm_timer(s);
 		return 1;
 	case HTTP_V_RETURN:
@@ -973,7 +1006,6 @@ static void process_request(struct session *s)
 	t->req_counter++;
 	count_request(s);
 	take_captures(s);
-	event_del(s->cli_rd);
 	if (run_req_rules(s, s->fe))
 		return;
 	if (run_redirects(s, s->fe))

@@ -76,6 +76,7 @@ static int64_t deadline(const struct session *s)
 }
 
 static void tmo_cb(evutil_socket_t fd, short what, void *arg);
+static void tmo_step(struct session *s, int64_t now);
 
 /* Arms the timer for the current deadline. Activity only moves stamps
  * (relay.c), so this runs when the step changes or the timer fires early. */
@@ -109,10 +110,25 @@ static void tmo_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what;
 	int64_t now = wk_coarse_ms();
 	if (http_step(s)) {
-		if (!http_expired(s, now))
+		sess_hold(s);
+		if (!http_expired(s, now) && !SESS_GONE(s))
 			sess_arm_timer(s);
+		sess_release(s);
 		return;
 	}
+	if (s->txn) {
+		sess_hold(s);
+		tmo_step(s, now);
+		sess_release(s);
+		return;
+	}
+	tmo_step(s, now);
+}
+
+/* The timer of a session in a server step (queue, connect, turn-around)
+ * or relaying. */
+static void tmo_step(struct session *s, int64_t now)
+{
 	switch (s->state) {
 	case SESS_QUEUED:
 		if (now >= s->deadline_state) {
@@ -347,7 +363,6 @@ void sess_close(struct session *s)
 		log_session(s);
 	release_counts(s);
 	free_events(s);
-	http_txn_free(s);
 	if (s->cli.fd >= 0)
 		s->cli.xprt->close(&s->cli, s->term[0] == 'C' || s->term[0] == 'K');
 	if (s->srvc.fd >= 0)
@@ -360,10 +375,17 @@ void sess_close(struct session *s)
 	if (s->next)
 		s->next->prev = s->prev;
 	w->nsess--;
-	free(s);
+	if (!s->in_cb)
+		sess_free(s);
 	if (had_slot && be && be->q_head)
 		sess_queue_kick(be);
 	wk_session_gone(w);
+}
+
+void sess_free(struct session *s)
+{
+	http_txn_free(s);
+	free(s);
 }
 
 /* ------------------------------------------------------------ backend choice */
@@ -438,7 +460,9 @@ void sess_queue_kick(struct wk_be *be)
 		}
 		s->srv = srv;
 		s->has_slot = 1;
+		sess_hold(s);
 		try_connect(s);
+		sess_release(s);
 	}
 	if (be->q_head) {
 		struct timeval tv = { 0, QUEUE_POLL_MS * 1000 };
@@ -633,32 +657,38 @@ void sess_reconnect(struct session *s)
 	s->srvc.xprt->close(&s->srvc, 1);
 	s->srvc.fd = -1;
 	s->txn->no_pool = 1;
+	s->txn->srv_reused = 0;
 	try_connect(s);
 }
 
-/* An idle connection to the chosen server, when the reuse mode allows. */
+/* An idle connection to the chosen server, when the reuse mode allows:
+ * one this client holds, else (not with `never`) one from the worker's
+ * pool. `safe` gives a client's first request a pooled connection only
+ * when weir could replay it should the server have just closed it. */
 int http_take_idle(struct session *s)
 {
 	struct http_txn *t = s->txn;
-	int fd = -1;
+	struct srv_conn *sc = NULL;
+	enum http_reuse mode = s->be->px->http_reuse;
 	if (t->no_pool)
 		return 0;
-	if (t->priv_fd >= 0 && t->priv_srv == (uint32_t)s->srv) {
-		fd = t->priv_fd;
-		t->priv_fd = -1;
-	} else if (s->be->px->http_reuse != HTTP_REUSE_NEVER &&
-		   (t->nreq > 0 || t->replayable || s->be->px->http_reuse == HTTP_REUSE_ALWAYS)) {
-		fd = pool_take(s->w, (uint32_t)s->srv);
-	}
-	if (fd < 0)
+	for (int i = 0; i < t->nheld; i++)
+		if (t->held[i]->srv == (uint32_t)s->srv) {
+			sc = t->held[i];
+			t->held[i] = t->held[--t->nheld];
+			break;
+		}
+	if (!sc && mode != HTTP_REUSE_NEVER &&
+	    (t->nreq > 0 || t->replayable || mode == HTTP_REUSE_ALWAYS))
+		sc = pool_take(s->w, (uint32_t)s->srv);
+	if (!sc)
 		return 0;
-	s->srvc.fd = fd;
-	s->srvc.xprt = &xprt_raw;
+	s->srvc = sc->c;
 	s->t_connect_start = wk_now_ms();
 	t->srv_reused = 1;
 	shm_shard_add(&shm_srv_shard(s->w->p->shm, (uint32_t)s->w->p->worker, (uint32_t)s->srv)->reuse, 1);
 	sess_confirm(s);
-	http_srv_attach(s);
+	http_srv_attach_sc(s, sc);
 	return 1;
 }
 
@@ -778,7 +808,9 @@ void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *
 	if (!tcp_conn_rules(s))
 		return;
 	if (s->fe->mode == PX_MODE_HTTP) {
+		sess_hold(s);
 		http_sess_start(s);
+		sess_release(s);
 		return;
 	}
 	s->be = choose_backend(s);

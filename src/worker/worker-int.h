@@ -114,7 +114,23 @@ struct session {
 	char term[3];                /* termination state, "--" when normal */
 	struct http_txn *txn;        /* mode http: the transaction (http-int.h), else NULL */
 	int nolog;                   /* rejected by tcp-request connection: no log line */
+	int in_cb;                   /* held by a callback: sess_close() defers the free */
 };
+
+/* A callback that may close the session and still looks at it afterwards
+ * holds it: sess_close() then only marks it SESS_CLOSED, and the last
+ * release frees it. */
+static inline void sess_hold(struct session *s)
+{
+	s->in_cb++;
+}
+void sess_free(struct session *s);
+static inline void sess_release(struct session *s)
+{
+	if (--s->in_cb == 0 && s->state == SESS_CLOSED)
+		sess_free(s);
+}
+#define SESS_GONE(s) ((s)->state == SESS_CLOSED)
 
 /* worker.c */
 int64_t wk_now_ms(void);         /* monotonic, ms (precise) */
