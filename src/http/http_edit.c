@@ -90,7 +90,7 @@ static char *tl_ptr(const struct tail *t)
 /* p may point into the message (below buf_len): it is never overwritten. */
 static void tl_add(struct tail *t, const char *p, size_t n)
 {
-	if (t->full)
+	if (t->full || !n)
 		return;
 	if (n > (size_t)(t->m->buf_cap - t->m->buf_len - t->len)) {
 		t->full = 1;
