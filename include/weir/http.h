@@ -117,10 +117,15 @@ int h1_chunk_feed(struct h1_chunk_state *st, const char *data, size_t len, size_
  * text is not valid where it goes (a header name that is not a token, a
  * value with CR, LF, NUL or another control character, a request-target
  * with a space or a control character, an empty method or target). The
- * framing headers Content-Length and Transfer-Encoding are the engine's:
- * adding, setting, deleting or rewriting them by name is refused, and a
- * del-header pattern (-m beg|end|sub|reg) never removes them.
+ * framing headers Content-Length and Transfer-Encoding are the engine's
+ * (it frames the body from what it parsed): adding, setting, deleting or
+ * rewriting them by name is refused, and a del-header pattern (-m
+ * beg|end|sub|reg) never removes them. The executor skips rules naming
+ * them rather than failing them.
  */
+
+/* Content-Length or Transfer-Encoding (case-insensitive)? */
+int http_hdr_is_framing(const char *name, size_t n);
 
 /* `del-header -m` methods; the same values as enum rule_hdr_match. */
 enum http_name_match { HTTP_NM_STR = 0, HTTP_NM_BEG, HTTP_NM_END, HTTP_NM_SUB, HTTP_NM_REG };

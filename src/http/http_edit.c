@@ -61,7 +61,7 @@ static int is_target(const char *p, size_t n)
 	return 1;
 }
 
-static int is_framing(const char *name, size_t n)
+int http_hdr_is_framing(const char *name, size_t n)
 {
 	return h1_ieq(name, n, "content-length", 14) || h1_ieq(name, n, "transfer-encoding", 17);
 }
@@ -164,7 +164,7 @@ static int hdr_append(struct http_msg *m, const char *name, size_t nlen, const c
 
 static int hdr_ok(const char *name, size_t nlen, const char *val, size_t vlen)
 {
-	return is_token(name, nlen) && is_field(val, vlen) && !is_framing(name, nlen);
+	return is_token(name, nlen) && is_field(val, vlen) && !http_hdr_is_framing(name, nlen);
 }
 
 int http_hdr_add(struct http_msg *m, const char *name, size_t nlen, const char *val, size_t vlen)
@@ -190,7 +190,7 @@ int http_hdr_set(struct http_msg *m, const char *name, size_t nlen, const char *
 
 int http_hdr_del(struct http_msg *m, const char *name, size_t nlen)
 {
-	if (is_framing(name, nlen))
+	if (http_hdr_is_framing(name, nlen))
 		return -1;
 	for (int i = 0; i < m->nhdrs; i++)
 		if (hdr_is(m, &m->hdrs[i], name, nlen))
@@ -241,7 +241,7 @@ int http_hdr_del_match(struct http_msg *m, const char *pat, size_t plen, enum ht
 		struct http_hdr *h = &m->hdrs[i];
 		const char *name = m->buf + h->name.off;
 		/* a pattern never takes the framing headers away from the engine */
-		if (h->name.len && !is_framing(name, h->name.len) &&
+		if (h->name.len && !http_hdr_is_framing(name, h->name.len) &&
 		    name_match(name, h->name.len, pat, plen, how, re, md))
 			h->name.len = 0;
 	}
@@ -307,7 +307,7 @@ static int commit_value(struct tail *t, struct http_hdr *h)
 int http_hdr_replace(struct http_msg *m, const char *name, size_t nlen, const void *re,
 		     const char *repl, size_t rlen)
 {
-	if (is_framing(name, nlen) || !re)
+	if (http_hdr_is_framing(name, nlen) || !re)
 		return -1;
 	for (int i = 0; i < m->nhdrs; i++) {
 		struct http_hdr *h = &m->hdrs[i];
@@ -368,7 +368,7 @@ static int replace_elems(struct http_msg *m, struct http_hdr *h, const void *re,
 int http_hdr_replace_value(struct http_msg *m, const char *name, size_t nlen, const void *re,
 			   const char *repl, size_t rlen)
 {
-	if (is_framing(name, nlen) || !re)
+	if (http_hdr_is_framing(name, nlen) || !re)
 		return -1;
 	for (int i = 0; i < m->nhdrs; i++)
 		if (hdr_is(m, &m->hdrs[i], name, nlen) &&

@@ -194,11 +194,21 @@ static enum http_verdict rewritten(struct http_act_ctx *c, const struct run *st,
 	return HTTP_V_ERROR;
 }
 
+/*
+ * A rule naming Content-Length or Transfer-Encoding is skipped: the
+ * engine frames the body from what it parsed, and a head that said
+ * otherwise would desynchronize the peer (HAProxy re-frames the body from
+ * the edited head instead; weir keeps the framing the peer sent, which is
+ * the same bytes on the wire for a valid message). Not a failed rewrite,
+ * so a configuration that HAProxy runs does not answer 500 here.
+ */
 static int do_header(struct http_act_ctx *c, const struct rule *r)
 {
 	struct http_msg *m = c->msg;
 	const char *v;
 	size_t vl, nl = strlen(r->name);
+	if (http_hdr_is_framing(r->name, nl) && (r->act != ACT_DEL_HDR || r->match == HDR_MATCH_STR))
+		return 0;
 	switch (r->act) {
 	case ACT_SET_HDR:
 		lf_text(c, r->fmt, r->text, &v, &vl);
@@ -354,7 +364,7 @@ static enum http_verdict do_normalize(struct http_act_ctx *c, const struct rule 
 
 /* ------------------------------------------------------------ the run */
 
-static enum http_verdict final(struct http_act_ctx *c, const struct rule *r, enum http_verdict v)
+static enum http_verdict ends(struct http_act_ctx *c, const struct rule *r, enum http_verdict v)
 {
 	c->final = r;
 	return v;
@@ -364,15 +374,15 @@ static enum http_verdict rule_exec(struct http_act_ctx *c, const struct rule *r,
 				   int is_res)
 {
 	switch (r->act) {
-	case ACT_ALLOW: return final(c, r, HTTP_V_ALLOW);
-	case ACT_DENY: return final(c, r, HTTP_V_DENY);
-	case ACT_TARPIT: return final(c, r, HTTP_V_TARPIT);
-	case ACT_RETURN: return final(c, r, HTTP_V_RETURN);
-	case ACT_REDIRECT: return final(c, r, HTTP_V_REDIRECT);
-	case ACT_AUTH: return final(c, r, HTTP_V_AUTH);
+	case ACT_ALLOW: return ends(c, r, HTTP_V_ALLOW);
+	case ACT_DENY: return ends(c, r, HTTP_V_DENY);
+	case ACT_TARPIT: return ends(c, r, HTTP_V_TARPIT);
+	case ACT_RETURN: return ends(c, r, HTTP_V_RETURN);
+	case ACT_REDIRECT: return ends(c, r, HTTP_V_REDIRECT);
+	case ACT_AUTH: return ends(c, r, HTTP_V_AUTH);
 	case ACT_REJECT:
-	case ACT_SILENT_DROP: return final(c, r, HTTP_V_REJECT);
-	case ACT_USE_SERVICE: return final(c, r, HTTP_V_SERVICE);
+	case ACT_SILENT_DROP: return ends(c, r, HTTP_V_REJECT);
+	case ACT_USE_SERVICE: return ends(c, r, HTTP_V_SERVICE);
 	case ACT_SET_HDR: case ACT_ADD_HDR: case ACT_DEL_HDR:
 	case ACT_REPLACE_HDR: case ACT_REPLACE_VAL:
 		return rewritten(c, st, r, do_header(c, r));
