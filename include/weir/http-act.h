@@ -80,6 +80,7 @@ enum http_verdict {
 	HTTP_V_REJECT,        /* final: close without an answer (reject, silent-drop) */
 	HTTP_V_SERVICE,       /* final: `use-service` final->name */
 	HTTP_V_ERROR,         /* an edit failed (strict mode): answer 500 */
+	HTTP_V_BADREQ,        /* normalize-uri ... strict found an invalid URI: answer 400 */
 };
 
 /* Runs `list` (RULE_HTTP_REQ, RULE_HTTP_RES or RULE_HTTP_AFTER) of c->px:
@@ -93,6 +94,15 @@ const char *http_cap_get(const struct http_caps *caps, int is_res, int idx, size
 /* Stores a capture (truncated to `max` bytes); 0 or -1 when full. */
 int http_cap_set(struct http_caps *caps, int is_res, int idx, const char *p, size_t len,
 		 size_t max);
+/* The `capture request header` (is_res 0) or `capture response header`
+ * slots of frontend fe, filled from head m: the last occurrence of each
+ * header, truncated to its `len`; a missing header leaves its slot empty.
+ * For requests the slots of fe's `http-request capture ... len` rules
+ * (numbered after the header slots, in rule order) are counted too, so
+ * %hr always shows every declared slot. Call once the head is parsed,
+ * before the rules run. */
+void http_caps_take(const struct proxy_conf *fe, const struct http_msg *m, int is_res,
+		    struct http_caps *caps);
 
 /* ------------------------------------------------------------ replies */
 

@@ -106,4 +106,107 @@ void h1_chunk_init(struct h1_chunk_state *st, uint32_t max_trailer);
 int h1_chunk_feed(struct h1_chunk_state *st, const char *data, size_t len, size_t *consumed,
 		  struct h1_span *out, int *nout, struct http_err *err);
 
+/* ------------------------------------------------------------ edits */
+
+/*
+ * Edits of a parsed head, for the rule executor (src/http/http_edit.c).
+ * New text is appended at m->buf + m->buf_len (up to m->buf_cap) and the
+ * span repointed; a deleted header keeps its slot with name.len = 0.
+ * Every function returns 0, or -1 when the edit is refused and the
+ * message left valid: the buffer or the header array is full, or the new
+ * text is not valid where it goes (a header name that is not a token, a
+ * value with CR, LF, NUL or another control character, a request-target
+ * with a space or a control character, an empty method or target). The
+ * framing headers Content-Length and Transfer-Encoding are the engine's
+ * (it frames the body from what it parsed): adding, setting, deleting or
+ * rewriting them by name is refused, and a del-header pattern (-m
+ * beg|end|sub|reg) never removes them. The executor skips rules naming
+ * them rather than failing them.
+ */
+
+/* Content-Length or Transfer-Encoding (case-insensitive)? */
+int http_hdr_is_framing(const char *name, size_t n);
+
+/* `del-header -m` methods; the same values as enum rule_hdr_match. */
+enum http_name_match { HTTP_NM_STR = 0, HTTP_NM_BEG, HTTP_NM_END, HTTP_NM_SUB, HTTP_NM_REG };
+
+/* Appends "name: val" after the last header. */
+int http_hdr_add(struct http_msg *m, const char *name, size_t nlen, const char *val, size_t vlen);
+/* Deletes every header called name, then appends "name: val"; checked
+ * first, so a refused set keeps the old headers. val may point into the
+ * message (the value is read before the old header goes). */
+int http_hdr_set(struct http_msg *m, const char *name, size_t nlen, const char *val, size_t vlen);
+/* Deletes every header called name (case-insensitive). */
+int http_hdr_del(struct http_msg *m, const char *name, size_t nlen);
+/* Deletes the headers whose name matches pat by `how` (case-insensitive;
+ * HTTP_NM_REG: re is the pcre2_code *, compiled caseless at load time). */
+int http_hdr_del_match(struct http_msg *m, const char *pat, size_t plen, enum http_name_match how,
+		       const void *re);
+/* replace-header: every header called name whose whole value matches the
+ * regex re (a search, case-sensitive) gets as value repl with \N (group
+ * N, 0..9), \xHH and \c expanded. */
+int http_hdr_replace(struct http_msg *m, const char *name, size_t nlen, const void *re,
+		     const char *repl, size_t rlen);
+/* replace-value: the same on each comma-separated element of the values
+ * (commas inside quotes do not split; separators are kept). */
+int http_hdr_replace_value(struct http_msg *m, const char *name, size_t nlen, const void *re,
+			   const char *repl, size_t rlen);
+
+/* The method (a token); m->meth follows (h1_meth_lookup). */
+int http_set_method(struct http_msg *m, const char *s, size_t n);
+
+/* Where the path and query sit in the request-target: origin-form
+ * "/p?q", absolute-form "scheme://authority/p?q" (the path starts at the
+ * first '/' after the authority), or neither ("*", authority-form: no
+ * path, the whole target is what set-path replaces). Offsets are into
+ * the target. */
+struct http_uri_parts {
+	uint32_t path_off, path_end;   /* the path; path_end is the '?' or the end */
+	uint32_t q_end;                /* end of the target */
+	int has_query;                 /* a '?' at path_end */
+	int absolute;                  /* absolute-form */
+	int no_path;                   /* "*" or authority-form */
+};
+void http_uri_split(const struct http_msg *m, struct http_uri_parts *u);
+
+/* set-uri: the whole target. */
+int http_set_uri(struct http_msg *m, const char *s, size_t n);
+/* set-path: the path; scheme, authority and query stay (HAProxy 2.6). In
+ * absolute-form a path not starting with '/' is refused (it would extend
+ * the authority). */
+int http_set_path(struct http_msg *m, const char *s, size_t n);
+/* set-pathq: path and query (an empty query and its '?' can go). */
+int http_set_pathq(struct http_msg *m, const char *s, size_t n);
+/* set-query: what follows the first '?'; without one, "?" s is appended
+ * only when s is not empty; a '?' present is never removed. */
+int http_set_query(struct http_msg *m, const char *s, size_t n);
+
+enum http_uri_part { HTTP_URI_PATH = 0, HTTP_URI_PATHQ, HTTP_URI_ALL };
+/* replace-path, replace-pathq, replace-uri: when the regex matches the
+ * part, the part becomes repl expanded as in http_hdr_replace(). */
+int http_replace_uri_part(struct http_msg *m, enum http_uri_part part, const void *re,
+			  const char *repl, size_t rlen);
+
+/* The status and reason of a response (reason NULL: the standard text,
+ * http_status_reason()). A change that moves the response across the
+ * body-less line (1xx, 204, 304 against the others) is refused: the body
+ * the engine frames would no longer match the status the client reads. */
+int http_set_status(struct http_msg *m, int status, const char *reason, size_t rlen);
+/* The standard reason phrase of a status ("Not Found"), else the one of
+ * its class ("Client Error"), as HAProxy prints them. */
+const char *http_status_reason(int status);
+
+/* normalize-uri (HAProxy 2.6's normalizers). */
+enum http_norm {
+	HTTP_NORM_FRAGMENT_ENCODE = 0, HTTP_NORM_FRAGMENT_STRIP, HTTP_NORM_MERGE_SLASHES,
+	HTTP_NORM_STRIP_DOT, HTTP_NORM_STRIP_DOTDOT, HTTP_NORM_PCT_DECODE, HTTP_NORM_PCT_UPPER,
+	HTTP_NORM_QUERY_SORT,
+};
+/* The normalizer of a name ("path-strip-dotdot"), -1 unknown. */
+int http_norm_lookup(const char *name);
+/* Applies one normalizer; opt is its option (path-strip-dotdot full,
+ * percent-* strict). 0, -1 (full or invalid result), or 1: `strict`
+ * found a bad percent-encoding (the request is invalid: 400). */
+int http_uri_normalize(struct http_msg *m, enum http_norm which, int opt);
+
 #endif
