@@ -256,6 +256,13 @@ static size_t build_fmt(const struct logfmt *lf, const struct http_act_ctx *c, s
 /* Room for one log-format value: a head never outgrows tune.bufsize. */
 #define REPLY_FMT_CAP 16384
 
+/* sbuf_add() of a span that may be empty (and then NULL). */
+static void add_span(struct sbuf *out, const char *p, size_t n)
+{
+	if (n)
+		sbuf_add(out, p, n);
+}
+
 static int status_has_body(int status)
 {
 	return status >= 200 && status != 204 && status != 304;
@@ -305,7 +312,7 @@ static int reply_emit(struct http_act_ctx *c, const struct rule_reply *rp, int c
 		sbuf_printf(out, "content-type: %s\r\n", rp->content_type);
 	sbuf_printf(out, "%s\r\n", close ? "connection: close\r\n" : "");
 	if (status_has_body(rp->status))
-		sbuf_add(out, body.s, body.len);
+		add_span(out, body.s, body.len);
 	sbuf_free(&body);
 	return rp->status;
 }
@@ -481,17 +488,17 @@ static int redirect_location(struct http_act_ctx *c, const struct rule_redirect 
 	case REDIRECT_PREFIX:
 		/* a prefix of exactly "/" adds nothing: it only keeps the path */
 		if (!(t.len == 1 && t.s[0] == '/'))
-			sbuf_add(loc, t.s, t.len);
+			add_span(loc, t.s, t.len);
 		redirect_pathq(rd, req, loc);
 		break;
 	case REDIRECT_SCHEME:
-		sbuf_add(loc, t.s, t.len);
+		add_span(loc, t.s, t.len);
 		sbuf_adds(loc, "://");
 		redirect_host(req, loc);
 		redirect_pathq(rd, req, loc);
 		break;
 	default:
-		sbuf_add(loc, t.s, t.len);
+		add_span(loc, t.s, t.len);
 		sbuf_free(&t);
 		return 0;
 	}
@@ -513,7 +520,7 @@ int http_reply_redirect(struct http_act_ctx *c, const struct rule_redirect *rd, 
 	int code = rd->code ? rd->code : 302;
 	sbuf_printf(out, "HTTP/1.1 %d %s\r\ncontent-length: 0\r\nlocation: ", code,
 		    redirect_reason(code));
-	sbuf_add(out, loc.s, loc.len);
+	add_span(out, loc.s, loc.len);
 	sbuf_adds(out, "\r\n");
 	/* temporary redirects must not be cached; permanent ones may */
 	if (code == 302 || code == 303 || code == 307)

@@ -14,3 +14,4 @@ include tests/unit/lb_rt.mk
 include tests/unit/log_rt.mk
 include tests/unit/daemon.mk
 include tests/unit/http.mk
+include tests/unit/http_reply.mk
