@@ -144,6 +144,12 @@ const char *http_reply_reason(int status);
  * Always closes. */
 int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *out);
 
+/* The challenge of `auth`: px's 401 page with `www-authenticate: Basic
+ * realm="<realm>"`, or its 407 page with proxy-authenticate when `proxy`.
+ * c may be NULL. Used by the auth action and the stats page. */
+int http_reply_auth(const struct proxy_conf *px, const char *realm, int proxy, int close,
+		    struct http_act_ctx *c, struct sbuf *out);
+
 /* ------------------------------------------------------------ authentication */
 
 /* Is `req` a proxy request: absolute-form target to a frontend with

@@ -379,20 +379,25 @@ int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *ou
 
 /* ------------------------------------------------------------ auth */
 
-/* 401 with www-authenticate, or 407 with proxy-authenticate for a proxy
- * request; the body is the proxy's page for that status. */
+int http_reply_auth(const struct proxy_conf *px, const char *realm, int proxy, int close,
+		    struct http_act_ctx *c, struct sbuf *out)
+{
+	struct sbuf hdr = { 0 };
+	sbuf_printf(&hdr, "%s: Basic realm=\"%s\"\r\n", proxy ? "proxy-authenticate" :
+		    "www-authenticate", realm ? realm : "");
+	int st = error_page(px, proxy ? 407 : 401, c, close, sbuf_str(&hdr), 1, out);
+	sbuf_free(&hdr);
+	return st;
+}
+
+/* `auth [realm R]`: the realm defaults to the proxy's name; a proxy request
+ * gets 407. */
 static int reply_auth(struct http_act_ctx *c, const struct rule *r, int close, struct sbuf *out)
 {
 	const struct proxy_conf *fe = c->smp && c->smp->fe ? c->smp->fe : c->px;
 	const struct http_msg *req = c->smp && c->smp->req ? c->smp->req : c->msg;
-	int proxy = http_auth_is_proxy(fe, req);
 	const char *realm = r->text ? r->text : c->px && c->px->name ? c->px->name : "";
-	struct sbuf hdr = { 0 };
-	sbuf_printf(&hdr, "%s: Basic realm=\"%s\"\r\n", proxy ? "proxy-authenticate" :
-		    "www-authenticate", realm);
-	int st = error_page(c->px, proxy ? 407 : 401, c, close, sbuf_str(&hdr), 1, out);
-	sbuf_free(&hdr);
-	return st;
+	return http_reply_auth(c->px, realm, http_auth_is_proxy(fe, req), close, c, out);
 }
 
 int http_reply_rule(struct http_act_ctx *c, const struct rule *r, int close, struct sbuf *out)
