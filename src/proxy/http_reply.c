@@ -4,7 +4,10 @@
  * (`http-error` rules, `errorfile`, then HAProxy 2.6's built-in pages).
  * Byte for byte what HAProxy 2.6 sends, as observed on the wire: header
  * names in lower case (its HTX layer lowercases them), content-length
- * always computed, `connection: close` last when the connection closes.
+ * always computed, `connection: close` last when the connection closes
+ * (HAProxy leaves it out of a closing 502/503/504 to an HTTP/1.1 client;
+ * weir always says it closes). The answer to a HEAD request keeps its
+ * head, content-length included, and drops the body (RFC 9110 9.3.2).
  *
  * Runs in the workers, on the request path; appends to the caller's sbuf
  * and reads only the configuration model. Log-format bodies, headers and
@@ -270,6 +273,7 @@ static int status_has_body(int status)
 
 static int error_page(const struct proxy_conf *px, int status, struct http_act_ctx *c, int close,
 		      const char *extra, int use_rules, struct sbuf *out);
+static int head_only(struct http_act_ctx *c, size_t start, int status, struct sbuf *out);
 
 /*
  * A reply of struct rule_reply built like HAProxy's `return`: status line,
@@ -367,7 +371,8 @@ static int error_page(const struct proxy_conf *px, int status, struct http_act_c
 int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ctx *c,
 		     struct sbuf *out)
 {
-	return error_page(px, status, c, 1, NULL, 1, out);
+	size_t start = out->len;
+	return head_only(c, start, error_page(px, status, c, 1, NULL, 1, out), out);
 }
 
 int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *out)
@@ -375,6 +380,21 @@ int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *ou
 	if (px && (http_error_rule(px, status) || errorfile_find(px, status)))
 		return error_page(px, status, NULL, 1, NULL, 1, out);
 	return builtin_emit_raw(builtin_find(status), out);
+}
+
+/* A HEAD request gets the head alone: a body would be read as the next
+ * response on a kept-alive connection. */
+static int head_only(struct http_act_ctx *c, size_t start, int status, struct sbuf *out)
+{
+	const struct http_msg *req = c && c->smp && c->smp->req ? c->smp->req : c ? c->msg : NULL;
+	if (!req || req->is_response || req->meth != HTTP_METH_HEAD || out->len <= start)
+		return status;
+	const char *h = memmem(out->s + start, out->len - start, "\r\n\r\n", 4);
+	if (h) {
+		out->len = (size_t)(h + 4 - out->s);
+		out->s[out->len] = '\0';
+	}
+	return status;
 }
 
 /* ------------------------------------------------------------ auth */
@@ -400,7 +420,7 @@ static int reply_auth(struct http_act_ctx *c, const struct rule *r, int close, s
 	return http_reply_auth(c->px, realm, http_auth_is_proxy(fe, req), close, c, out);
 }
 
-int http_reply_rule(struct http_act_ctx *c, const struct rule *r, int close, struct sbuf *out)
+static int rule_answer(struct http_act_ctx *c, const struct rule *r, int close, struct sbuf *out)
 {
 	switch (r->act) {
 	case ACT_REDIRECT:
@@ -419,6 +439,12 @@ int http_reply_rule(struct http_act_ctx *c, const struct rule *r, int close, str
 		/* not a rule with an answer: the engine should not ask */
 		return error_page(c->px, 500, c, 1, NULL, 1, out);
 	}
+}
+
+int http_reply_rule(struct http_act_ctx *c, const struct rule *r, int close, struct sbuf *out)
+{
+	size_t start = out->len;
+	return head_only(c, start, rule_answer(c, r, close, out), out);
 }
 
 /* ------------------------------------------------------------ redirects */

@@ -626,7 +626,8 @@ int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const str
 		sbuf_printf(out, "refresh: %d\r\n", (px->stats.refresh + 999) / 1000);
 	sbuf_printf(out, "content-length: %zu\r\n%s\r\n", body.len,
 		    close ? "connection: close\r\n" : "");
-	if (body.len)
+	/* HEAD: the head alone, its content-length still the page's */
+	if (body.len && req->meth != HTTP_METH_HEAD)
 		sbuf_add(out, body.s, body.len);
 	sbuf_free(&csv);
 	sbuf_free(&body);

@@ -363,6 +363,14 @@ START_TEST(deny_and_tarpit)
 		 "content-type: text/plain\r\n\r\nteapot");
 	ck_reply(fe, 9, 0, 500, "HTTP/1.1 500 Internal Server Error\r\nx-h: hv\r\n"
 		 "content-length: 0\r\n\r\n");
+	/* HEAD: the same head, no body */
+	set_req("HEAD /p HTTP/1.1\nHost: ex.com\n");
+	ck_reply(fe, 0, 0, 403, "HTTP/1.1 403 Forbidden\r\ncontent-length: 93\r\n"
+		 "cache-control: no-cache\r\ncontent-type: text/html\r\n\r\n");
+	sbuf_reset(&out);
+	ck_assert_int_eq(http_reply_error(fe, 429, &ac, &out), 429);
+	ck_assert_str_eq(sbuf_str(&out), "HTTP/1.1 429 Too Many Requests\r\ncontent-length: 7\r\n"
+			 "content-type: text/plain\r\nconnection: close\r\n\r\n");
 }
 END_TEST
 
