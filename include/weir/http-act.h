@@ -8,7 +8,8 @@
  * it is given in place (struct http_msg, http-t.h: edits are appended to
  * msg->buf, never allocated); replies are appended to a caller's sbuf.
  * Implemented in src/proxy/http_act.c (rules), src/proxy/http_reply.c
- * (replies, error pages, userlist authentication) and src/http/
+ * (replies, error pages), src/proxy/http_auth.c (userlist
+ * authentication) and src/http/
  * http_edit.c (the head edits, declared in http.h).
  */
 #ifndef WEIR_HTTP_ACT_H
@@ -25,6 +26,8 @@ struct smp_ctx;
 struct log_sess;
 struct proxy_conf;
 struct cfg;
+struct userlist_conf;
+struct userlist_user;
 
 /* ------------------------------------------------------------ captures */
 
@@ -134,5 +137,60 @@ int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ct
  * insecure-password both. 1 yes, 0 no. */
 int http_auth_check(const struct cfg *cfg, const char *ul, const char *groups,
 		    const struct http_msg *req, int proxy);
+
+/* A redirect with `ignore-empty` whose location came out empty does not
+ * apply: http_reply_redirect() then returns 0 and appends nothing, and the
+ * rule list goes on (HAProxy skips the rule). */
+
+/* The reason phrase HAProxy 2.6 sends with a status it builds (`return`,
+ * deny with a payload): "Created", "I'm a teapot", "Client Error" for an
+ * unnamed 4xx. Redirects and the built-in error pages have their own. */
+const char *http_reply_reason(int status);
+
+/* The error page for a request the HTTP/1 layer refused before any rule
+ * ran (a parse error's 400, the 408 of `timeout http-request`, 501): as
+ * http_reply_error(), but a built-in page goes out as HAProxy's mux sends
+ * it, header names in their original case ("Content-length: 90").
+ * Always closes. */
+int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *out);
+
+/* The challenge of `auth`: px's 401 page with `www-authenticate: Basic
+ * realm="<realm>"`, or its 407 page with proxy-authenticate when `proxy`.
+ * c may be NULL. Used by the auth action and the stats page. */
+int http_reply_auth(const struct proxy_conf *px, const char *realm, int proxy, int close,
+		    struct http_act_ctx *c, struct sbuf *out);
+
+/* ------------------------------------------------------------ authentication */
+
+/* Is `req` a proxy request: absolute-form target to a frontend with
+ * `option http-use-proxy-header`? Then `auth` answers 407 with
+ * proxy-authenticate, and credentials come from Proxy-Authorization. */
+int http_auth_is_proxy(const struct proxy_conf *fe, const struct http_msg *req);
+
+enum http_auth_scheme { HTTP_AUTH_NONE = 0, HTTP_AUTH_BASIC, HTTP_AUTH_DIGEST,
+			HTTP_AUTH_BEARER, HTTP_AUTH_OTHER };
+
+/* The scheme of the request's Authorization (Proxy-Authorization when
+ * `proxy`) header, case-insensitive; *cred is the text after it. */
+enum http_auth_scheme http_auth_scheme(const struct http_msg *req, int proxy,
+				       const char **cred, size_t *clen);
+
+/* Decoded Basic credentials: spans of the caller's buffer. */
+struct http_auth_cred {
+	const char *user, *pass;
+	size_t ulen, plen;
+};
+/* Decodes "Basic <base64(user:pass)>" into buf (cap bytes, NUL-separated).
+ * 0, or -1: no Basic credentials, bad base64, no ':' or too long. */
+int http_auth_basic(const struct http_msg *req, int proxy, char *buf, size_t cap,
+		    struct http_auth_cred *cr);
+
+/* The user of `ul` whose name and password the request carries, NULL when
+ * none (no credentials, unknown user, wrong password). */
+const struct userlist_user *http_auth_find_user(const struct userlist_conf *ul,
+						const struct http_msg *req, int proxy);
+/* Is u in group grp[0..len): in its own `groups`, or in the group's `users`? */
+int http_auth_in_group(const struct userlist_conf *ul, const struct userlist_user *u,
+		       const char *grp, size_t len);
 
 #endif

@@ -26,4 +26,19 @@ enum stats_exec_rc { STATS_EXEC_OK = 0, STATS_EXEC_QUIT, STATS_EXEC_PROMPT };
  * argument or too low a level append a one-line error. */
 enum stats_exec_rc stats_exec(struct weir_proc *p, int level, const char *line, struct sbuf *out);
 
+
+/* ------------------------------------------------------------ HTTP stats page */
+
+struct proxy_conf;
+struct http_msg;
+
+/* The stats page of px (`stats enable`, src/stats/stats_html.c), served by
+ * the worker that received the request. Returns 0 when `req` is not for
+ * it (stats not enabled, or the path does not start with `stats uri`,
+ * "/haproxy?stats" by default); else appends a whole response (the HTML
+ * page, `;csv` for show stat's CSV, or the 401 of `stats auth`) and
+ * returns its status. `close` adds connection: close. */
+int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const struct http_msg *req,
+		     int close, struct sbuf *out);
+
 #endif

@@ -45,6 +45,10 @@ SMP_FN(smp_fetch_hdr_cnt);
 SMP_FN(smp_fetch_cook);
 SMP_FN(smp_fetch_cook_cnt);
 SMP_FN(smp_fetch_status);
+SMP_FN(smp_fetch_http_auth);
+SMP_FN(smp_fetch_http_auth_group);
+SMP_FN(smp_fetch_http_auth_cred);
+SMP_FN(smp_fetch_http_auth_type);
 
 /* ------------------------------------------------ converters (smp_conv_rt.c) */
 SMP_FN(smp_conv_case);

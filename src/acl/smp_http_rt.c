@@ -10,11 +10,15 @@
  * `Accept: a, b` has two values, as in HAProxy; fhdr() takes the whole
  * line. Without an occurrence, an ACL tries every value, a sample takes
  * the last one.
+ *
+ * The http_auth* fetches check Basic credentials against a userlist
+ * through src/proxy/http_auth.c (crypt(3) runs there).
  */
 #include <string.h>
 #include <strings.h>
 
 #include "smp-rt-int.h"
+#include "weir/http-act.h"
 
 const struct http_msg *smp_http_msg(struct smp_ctx *c, const char *param)
 {
@@ -390,5 +394,104 @@ SMP_FN(smp_fetch_status)
 		return -1;
 	smp->type = SMP_T_SINT;
 	smp->sint = st;
+	return 0;
+}
+
+/* ------------------------------------------------ userlist authentication */
+
+/* Credentials come from Proxy-Authorization for a proxy request, as the
+ * `auth` action answers 407 then (src/proxy/http_auth.c). */
+static int auth_proxy(const struct smp_ctx *c)
+{
+	return http_auth_is_proxy(c->fe, c->req);
+}
+
+static int user_index(const struct userlist_conf *ul, const struct userlist_user *u)
+{
+	for (int i = 0; i < ul->users.n; i++)
+		if (ul->users.v[i] == u)
+			return i;
+	return -1;
+}
+
+/* http_auth(<userlist>): valid credentials of a user of the list. */
+SMP_FN(smp_fetch_http_auth)
+{
+	const struct userlist_conf *ul = args[0].u.ref;
+	if (!c->req || !ul)
+		return -1;
+	smp->type = SMP_T_BOOL;
+	smp->sint = http_auth_find_user(ul, c->req, auth_proxy(c)) != NULL;
+	return 0;
+}
+
+/*
+ * http_auth_group(<userlist>): as a sample, the name of the authenticated
+ * user; in an ACL, whose patterns are group names, every group the user
+ * belongs to, one value each. The password is checked once per ACL line:
+ * it[1] keeps the user (index + 1), it[0] the next group to try.
+ */
+SMP_FN(smp_fetch_http_auth_group)
+{
+	const struct userlist_conf *ul = args[0].u.ref;
+	const struct userlist_user *u = NULL;
+	if (!c->req || !ul)
+		return -1;
+	if (smp->it_mode && smp->it[1])
+		u = ul->users.v[smp->it[1] - 1];
+	else
+		u = http_auth_find_user(ul, c->req, auth_proxy(c));
+	if (!u)
+		return -1;
+	if (!smp->it_mode) {
+		smp_set_str(smp, u->name, strlen(u->name));
+		return 0;
+	}
+	smp->it[1] = (uint32_t)user_index(ul, u) + 1;
+	for (uint32_t g = smp->it[0]; g < (uint32_t)ul->groups.n; g++) {
+		const struct userlist_group *lg = ul->groups.v[g];
+		if (!http_auth_in_group(ul, u, lg->name, strlen(lg->name)))
+			continue;
+		smp->it[0] = g + 1;
+		smp_set_str(smp, lg->name, strlen(lg->name));
+		smp->flags |= SMP_VF_MORE;
+		return 0;
+	}
+	return -1;
+}
+
+/* http_auth_user, http_auth_pass (param "u" / "p"): the Basic credentials
+ * as sent, checked against nothing. */
+SMP_FN(smp_fetch_http_auth_cred)
+{
+	const char *cred;
+	size_t clen;
+	struct http_auth_cred cr;
+	if (!c->req || http_auth_scheme(c->req, auth_proxy(c), &cred, &clen) != HTTP_AUTH_BASIC)
+		return -1;
+	char *buf = smp_scratch_alloc(c, clen + 2);
+	if (!buf || http_auth_basic(c->req, auth_proxy(c), buf, clen + 2, &cr) < 0)
+		return -1;
+	if (param && param[0] == 'p')
+		smp_set_str(smp, cr.pass, cr.plen);
+	else
+		smp_set_str(smp, cr.user, cr.ulen);
+	smp->flags &= ~(unsigned)SMP_VF_CONST;
+	return 0;
+}
+
+/* http_auth_type: the scheme of the credentials, spelled as HAProxy does. */
+SMP_FN(smp_fetch_http_auth_type)
+{
+	static const char *const names[] = { [HTTP_AUTH_BASIC] = "Basic",
+					     [HTTP_AUTH_DIGEST] = "Digest",
+					     [HTTP_AUTH_BEARER] = "Bearer" };
+	const char *cred;
+	size_t clen;
+	enum http_auth_scheme s = c->req ? http_auth_scheme(c->req, auth_proxy(c), &cred, &clen) :
+			       HTTP_AUTH_NONE;
+	if (s == HTTP_AUTH_NONE || s == HTTP_AUTH_OTHER)
+		return -1;
+	smp_set_str(smp, names[s], strlen(names[s]));
 	return 0;
 }

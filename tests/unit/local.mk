@@ -15,3 +15,5 @@ include tests/unit/log_rt.mk
 include tests/unit/daemon.mk
 include tests/unit/http.mk
 include tests/unit/http_act.mk
+include tests/unit/http_reply.mk
+include tests/unit/stats_html.mk
