@@ -16,6 +16,7 @@
 
 #include "weir/arena.h"
 #include "weir/cfg-t.h"
+#include "weir/http-t.h"
 #include "weir/log-t.h"
 #include "weir/logfmt-t.h"
 
@@ -52,8 +53,18 @@ void log_say(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 /* Builds the line of `lf` for session `s` into out (at most cap-1 bytes,
  * NUL terminated). Returns the length, or -1 when a mandatory (%{+M})
- * field is empty and the line must not be sent. Sample fetches (%[...])
- * print "-" until the sample runtime exists. */
+ * field is empty and the line must not be sent. Sample expressions
+ * (%[...]) are evaluated against s->smp (its scratch is used and given
+ * back), cast to text and printed with the node's flags; "-" when s->smp
+ * is NULL or the fetch finds nothing. */
 int logfmt_build(const struct logfmt *lf, const struct log_sess *s, char *out, size_t cap);
+
+/* Points ls->method, uri and version at copies of req's request line
+ * ("HTTP/x.y" for the version) made in buf[0..cap): call it when the head
+ * is parsed, before rules rewrite it. What does not fit is cut, as the
+ * log would cut it (cap >= LOG_REQLINE_MAX + 2 keeps everything a log
+ * line shows). Returns 0, or -1 when cap cannot hold even the method
+ * (the fields are then NULL: "<BADREQ>"). */
+int logfmt_sess_request(struct log_sess *ls, const struct http_msg *req, char *buf, size_t cap);
 
 #endif

@@ -4,12 +4,16 @@
  * variable in HAProxy 2.6's representation. Runs in the worker that served
  * the session (and any process that logs a session-like event); owns
  * nothing beyond the caller's output buffer and touches no shared state.
+ * The HTTP variables are in logfmt_http.c.
  *
- * Value rules, as HAProxy applies them: text is quoted with +Q, escaped
- * with +E ('"', '\' and ']' get a '\', for RFC 5424 structured data) and
- * printed "-" when empty (`""` when quoted); numbers and dates are never
- * quoted; +X prints addresses, ports, %Ts, %ms, %pid, %lc and %rt in hex.
- * An empty value under +M drops the whole line (returns -1).
+ * Value rules, as HAProxy 2.6 applies them (checked against it): text is
+ * quoted with +Q, escaped with +E ('"', '\' and ']' get a '\', for RFC
+ * 5424 structured data) and printed "-" when absent (`""` when quoted);
+ * numbers, dates and the termination state are never quoted; +X prints
+ * addresses, ports, %Ts, %ms, %pid, %lc and %rt in hex and nothing else.
+ * A sample (%[...]) is text whatever its type: +Q quotes an integer too,
+ * +X leaves it decimal. `option logasap` puts a '+' before %Tt, %Ta, %Tu
+ * and %B. An empty value under +M drops the whole line (returns -1).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -18,17 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "weir/log.h"
+#include "logfmt-int.h"
+#include "weir/sample-rt.h"
 
-/* The output: writes stop silently at `end` (one byte kept for the NUL). */
-struct lfb {
-	char *p, *end;
-	const struct log_sess *s;
-	unsigned flags;       /* of the node being printed */
-	int missing;          /* a +M value was empty */
-};
+/* ------------------------------------------------------------ output */
 
-static void lfb_add(struct lfb *b, const char *s, size_t n)
+void lfb_add(struct lfb *b, const char *s, size_t n)
 {
 	size_t room = (size_t)(b->end - b->p);
 	if (n > room)
@@ -37,14 +36,13 @@ static void lfb_add(struct lfb *b, const char *s, size_t n)
 	b->p += n;
 }
 
-static void lfb_addc(struct lfb *b, char c)
+void lfb_addc(struct lfb *b, char c)
 {
 	if (b->p < b->end)
 		*b->p++ = c;
 }
 
-static void lfb_printf(struct lfb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void lfb_printf(struct lfb *b, const char *fmt, ...)
+void lfb_printf(struct lfb *b, const char *fmt, ...)
 {
 	char tmp[128];
 	va_list ap;
@@ -55,44 +53,70 @@ static void lfb_printf(struct lfb *b, const char *fmt, ...)
 		lfb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* The body of a text value: +E escapes what would end an RFC 5424
- * PARAM-VALUE. */
-static void lfb_raw(struct lfb *b, const char *s, size_t n)
-{
-	if (!(b->flags & LFF_ESCAPE)) {
-		lfb_add(b, s, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\' || s[i] == ']')
-			lfb_addc(b, '\\');
-		lfb_addc(b, s[i]);
-	}
-}
-
-static void lfb_quote(struct lfb *b)
+void lfb_quote(struct lfb *b)
 {
 	if (b->flags & LFF_QUOTE)
 		lfb_addc(b, '"');
 }
 
-/* A text value; NULL and "" are empty. */
-static void lfb_textn(struct lfb *b, const char *s, size_t n)
+static int lf_encoded(unsigned char c, enum lf_enc enc)
+{
+	if (enc == LF_ENC_NONE)
+		return 0;
+	if (c < 0x20 || c >= 0x7F || c == '"' || c == '#')
+		return 1;
+	return enc == LF_ENC_HDR && (c == '{' || c == '|' || c == '}');
+}
+
+void lfb_body(struct lfb *b, const char *s, size_t n, enum lf_enc enc)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (lf_encoded(c, enc)) {
+			lfb_addc(b, '#');
+			lfb_addc(b, hex[c >> 4]);
+			lfb_addc(b, hex[c & 15]);
+			continue;
+		}
+		if ((b->flags & LFF_ESCAPE) && (c == '"' || c == '\\' || c == ']'))
+			lfb_addc(b, '\\');
+		lfb_addc(b, (char)c);
+	}
+}
+
+void lfb_absent(struct lfb *b)
+{
+	if (b->flags & LFF_MANDATORY)
+		b->missing = 1;
+	lfb_add(b, b->flags & LFF_QUOTE ? "\"\"" : "-", b->flags & LFF_QUOTE ? 2 : 1);
+}
+
+void lfb_textn(struct lfb *b, const char *s, size_t n)
 {
 	if (!s || !n) {
-		if (b->flags & LFF_MANDATORY)
-			b->missing = 1;
-		lfb_add(b, b->flags & LFF_QUOTE ? "\"\"" : "-", b->flags & LFF_QUOTE ? 2 : 1);
+		lfb_absent(b);
 		return;
 	}
 	lfb_quote(b);
-	lfb_raw(b, s, n);
+	lfb_body(b, s, n, LF_ENC_NONE);
 	lfb_quote(b);
 }
 
-static void lfb_text(struct lfb *b, const char *s)
+void lfb_text(struct lfb *b, const char *s)
 {
 	lfb_textn(b, s, s ? strlen(s) : 0);
+}
+
+void lfb_enc_text(struct lfb *b, const char *s, size_t n, enum lf_enc enc)
+{
+	if (!s) {
+		lfb_absent(b);
+		return;
+	}
+	lfb_quote(b);
+	lfb_body(b, s, n, enc);
+	lfb_quote(b);
 }
 
 static void lfb_long(struct lfb *b, long v)
@@ -107,6 +131,14 @@ static void lfb_ulong_x(struct lfb *b, unsigned long v)
 		lfb_printf(b, "%04lX", v);
 	else
 		lfb_printf(b, "%lu", v);
+}
+
+/* The '+' of `option logasap`: the value is what was known when the line
+ * left, not the final one. */
+static void lf_asap(struct lfb *b)
+{
+	if (b->s->logasap)
+		lfb_addc(b, '+');
 }
 
 /* ------------------------------------------------------------ addresses */
@@ -217,7 +249,7 @@ static int lf_timer(struct lfb *b, enum logfmt_var v)
 {
 	const struct log_sess *s = b->s;
 	switch (v) {
-	case LFV_TA: lfb_long(b, s->t_active); break;
+	case LFV_TA: lf_asap(b); lfb_long(b, s->t_active); break;
 	case LFV_TC: lfb_long(b, s->t_connect); break;
 	case LFV_TD: lfb_long(b, lf_td(s)); break;
 	case LFV_TH: lfb_long(b, s->t_handshake); break;
@@ -225,8 +257,11 @@ static int lf_timer(struct lfb *b, enum logfmt_var v)
 	case LFV_TQ: lfb_long(b, lf_tq(s)); break;
 	case LFV_TR_RECV: lfb_long(b, s->t_request); break;
 	case LFV_TR_RESP: lfb_long(b, s->t_response); break;
-	case LFV_TT: lfb_long(b, s->t_total); break;
-	case LFV_TU: lfb_long(b, s->t_total < 0 ? -1 : s->t_total - nz(s->t_idle)); break;
+	case LFV_TT: lf_asap(b); lfb_long(b, s->t_total); break;
+	case LFV_TU:
+		lf_asap(b);
+		lfb_long(b, s->t_total < 0 ? -1 : s->t_total - nz(s->t_idle));
+		break;
 	case LFV_TW: lfb_long(b, s->t_queue); break;
 	default: return 0;
 	}
@@ -266,22 +301,21 @@ static void lf_frontend_xprt(struct lfb *b)
 		return;
 	}
 	lfb_quote(b);
-	lfb_raw(b, name, strlen(name));
+	lfb_body(b, name, strlen(name), LF_ENC_NONE);
 	if (b->s->fe_ssl)
 		lfb_addc(b, '~');
 	lfb_quote(b);
 }
 
 /* %ts is the first two characters of the state, %tsc all four; the
- * cookie characters are '-' when the session had no cookie persistence. */
+ * cookie characters are '-' when the session had no cookie persistence.
+ * Never quoted (HAProxy writes the characters as they are, under +Q too). */
 static void lf_termstate(struct lfb *b, int len)
 {
 	char st[4];
 	for (int i = 0; i < len; i++)
 		st[i] = i < (int)sizeof(b->s->term) && b->s->term[i] ? b->s->term[i] : '-';
-	lfb_quote(b);
 	lfb_add(b, st, (size_t)len);
-	lfb_quote(b);
 }
 
 static const char *lf_hostname(void)
@@ -303,7 +337,10 @@ static int lf_session(struct lfb *b, enum logfmt_var v)
 	case LFV_SERVER: lfb_text(b, s->srv_name ? s->srv_name : "<NOSRV>"); break;
 	case LFV_TERMSTATE: lf_termstate(b, 2); break;
 	case LFV_TERMSTATE_CK: lf_termstate(b, 4); break;
-	case LFV_BYTES_DOWN: lfb_printf(b, "%llu", (unsigned long long)s->bytes_out); break;
+	case LFV_BYTES_DOWN:
+		lf_asap(b);
+		lfb_printf(b, "%llu", (unsigned long long)s->bytes_out);
+		break;
 	case LFV_BYTES_UP: lfb_printf(b, "%llu", (unsigned long long)s->bytes_in); break;
 	case LFV_ACTCONN: lfb_long(b, s->actconn); break;
 	case LFV_FECONN: lfb_long(b, s->feconn); break;
@@ -344,127 +381,82 @@ static int lf_address(struct lfb *b, enum logfmt_var v)
 	return 1;
 }
 
-/* ------------------------------------------------------------ HTTP */
-
-/* %hr / %hs: "{v1|v2}", quoted as a whole under +Q; nothing at all when
- * the frontend captures nothing (NULL). */
-static void lf_captures(struct lfb *b, const char *caps)
-{
-	if (!caps)
-		return;
-	lfb_quote(b);
-	lfb_addc(b, '{');
-	lfb_raw(b, caps, strlen(caps));
-	lfb_addc(b, '}');
-	lfb_quote(b);
-}
-
-/* %hrl / %hsl: the captured values one after the other, blank separated,
- * each a text value of its own. */
-static void lf_capture_list(struct lfb *b, const char *caps)
-{
-	if (!caps)
-		return;
-	for (const char *p = caps;; p++) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		unsigned mand = b->flags & LFF_MANDATORY;
-		b->flags &= ~LFF_MANDATORY;   /* one empty capture is not an empty field */
-		lfb_textn(b, p, n);
-		b->flags |= mand;
-		if (!bar)
-			break;
-		lfb_addc(b, ' ');
-		p = bar;
-	}
-}
-
-/* The path of a URI: an absolute URI ("http://host/p?q") loses its scheme
- * and authority; what remains stops at the query string. */
-static void lf_path(struct lfb *b, const char *uri, int path_only)
-{
-	if (!uri) {
-		lfb_text(b, NULL);
-		return;
-	}
-	if (path_only && *uri != '/') {
-		const char *scheme = strstr(uri, "://");
-		const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
-		uri = slash ? slash : scheme ? "" : uri;
-	}
-	lfb_textn(b, uri, strcspn(uri, "?"));
-}
-
-/* %r: "METHOD URI VERSION" as received; "<BADREQ>" when no request was
- * parsed. */
-static void lf_request(struct lfb *b)
-{
-	const struct log_sess *s = b->s;
-	char line[8192];
-	if (!s->method) {
-		lfb_text(b, "<BADREQ>");
-		return;
-	}
-	snprintf(line, sizeof(line), "%s%s%s%s%s", s->method, s->uri ? " " : "", s->uri ? s->uri : "",
-		 s->version ? " " : "", s->version ? s->version : "");
-	lfb_text(b, line);
-}
-
-static int lf_http(struct lfb *b, enum logfmt_var v)
-{
-	const struct log_sess *s = b->s;
-	const char *q;
-	switch (v) {
-	case LFV_HTTP_METHOD: lfb_text(b, s->method); break;
-	case LFV_HTTP_URI: lfb_text(b, s->uri); break;
-	case LFV_HTTP_VERSION: lfb_text(b, s->version); break;
-	case LFV_HTTP_PATH: lf_path(b, s->uri, 0); break;
-	case LFV_HTTP_PATH_ONLY: lf_path(b, s->uri, 1); break;
-	case LFV_HTTP_QUERY:
-		q = s->uri ? strchr(s->uri, '?') : NULL;
-		lfb_text(b, q);
-		break;
-	case LFV_REQUEST: lf_request(b); break;
-	case LFV_HDR_REQ: lf_captures(b, s->req_captures); break;
-	case LFV_HDR_RES: lf_captures(b, s->res_captures); break;
-	case LFV_HDR_REQ_LIST: lf_capture_list(b, s->req_captures); break;
-	case LFV_HDR_RES_LIST: lf_capture_list(b, s->res_captures); break;
-	/* not carried by a log_sess yet: cookies (HTTP persistence) and TLS */
-	case LFV_CCLIENT:
-	case LFV_CSERVER:
-	case LFV_SSL_CIPHER:
-	case LFV_SSL_VERSION: lfb_text(b, NULL); break;
-	default: return 0;
-	}
-	return 1;
-}
-
 /* ------------------------------------------------------------ walk */
 
 static void lf_var(struct lfb *b, enum logfmt_var v)
 {
 	if (lf_timer(b, v) || lf_datevar(b, v) || lf_session(b, v) || lf_address(b, v))
 		return;
-	if (!lf_http(b, v))
-		lfb_text(b, NULL);
+	if (logfmt_http_var(b, v))
+		return;
+	/* not carried by a log_sess yet: TLS (%sslc, %sslv) */
+	lfb_text(b, NULL);
+}
+
+/* %[expr]: evaluated against the session's sample context, cast to text
+ * (a multi-valued fetch gives its last value). The scratch the converters
+ * used is given back: a line's samples never fill it for the next one. */
+static void lf_sample(struct lfb *b, const struct logfmt_node *n)
+{
+	struct smp_ctx *c = b->s->smp;
+	struct smp_val v = { 0 };
+	if (!n->expr || !c) {
+		/* no context, or a fetch of a built-in format weir lacks */
+		lfb_absent(b);
+		return;
+	}
+	size_t used = c->scr.used;
+	if (sample_eval(n->expr, c, &v) == 0 && smp_cast(&v, SMP_T_STR, c) == 0)
+		lfb_textn(b, v.str.ptr, v.str.len);
+	else
+		lfb_absent(b);
+	c->scr.used = used;
+}
+
+/* Literal text. A run of blanks is a separator, as HAProxy parses a
+ * format: it prints one blank, and none right after another separator
+ * (nor at the start of the line), so a variable that printed nothing
+ * (%hr without captures) leaves a single blank: "0/0 %hr %hs %r". */
+static void lf_text_node(struct lfb *b, const char *t)
+{
+	for (; *t; t++) {
+		if (*t != ' ') {
+			lfb_addc(b, *t);
+			b->after_sep = 0;
+		} else if (!b->after_sep) {
+			lfb_addc(b, ' ');
+			b->after_sep = 1;
+		}
+	}
+}
+
+/* The variables that may print nothing at all, and then leave the
+ * separator state as it was (the captures of a frontend without any). */
+static int lf_var_may_vanish(enum logfmt_var v)
+{
+	return v == LFV_HDR_REQ || v == LFV_HDR_RES || v == LFV_HDR_REQ_LIST ||
+	       v == LFV_HDR_RES_LIST;
 }
 
 int logfmt_build(const struct logfmt *lf, const struct log_sess *s, char *out, size_t cap)
 {
-	struct lfb b = { .p = out, .end = out + (cap ? cap - 1 : 0), .s = s };
+	struct lfb b = { .p = out, .end = out + (cap ? cap - 1 : 0), .s = s, .after_sep = 1 };
 	if (!cap)
 		return -1;
 	for (int i = 0; lf && i < lf->n; i++) {
 		const struct logfmt_node *n = &lf->nodes[i];
+		const char *before = b.p;
 		b.flags = n->flags;
-		if (n->kind == LFN_TEXT)
-			lfb_add(&b, n->text, strlen(n->text));
-		else if (n->kind == LFN_VAR)
+		if (n->kind == LFN_TEXT) {
+			lf_text_node(&b, n->text);
+			continue;
+		}
+		if (n->kind == LFN_VAR)
 			lf_var(&b, n->var);
 		else
-			/* the sample runtime arrives with the HTTP engine: until
-			 * then a %[...] prints "-", and never drops a line */
-			lfb_addc(&b, '-');
+			lf_sample(&b, n);
+		if (b.p != before || n->kind != LFN_VAR || !lf_var_may_vanish(n->var))
+			b.after_sep = 0;
 		if (b.missing)
 			break;
 	}
