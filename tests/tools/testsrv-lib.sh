@@ -56,5 +56,12 @@ ts_stop_all() {
 ts_counts() { socat -T2 - "TCP:127.0.0.1:$1" </dev/null; }
 # ts_count CTLPORT cur|max|total: prints one number
 ts_count() { ts_counts "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-# ts_reset CTLPORT: forget max and total; prints OK on the second line
+# ts_reset CTLPORT: forget max, total and the request counts; prints OK
 ts_reset() { echo RESET | socat -T2 - "TCP:127.0.0.1:$1" | sed -n 2p; }
+# ts_requests CTLPORT: prints "requests=R accepted=T rejected=B" (http mode:
+# request heads parsed, connections accepted, heads refused by the server)
+ts_requests() { echo REQUESTS | socat -T2 - "TCP:127.0.0.1:$1" | sed -n 2p; }
+# ts_request_count CTLPORT requests|accepted|rejected: prints one number
+ts_request_count() { ts_requests "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# ts_record_conns FILE: how many connections the --record FILE has seen
+ts_record_conns() { grep -c '^### conn [0-9]* ' "$1" 2>/dev/null || true; }

@@ -2,8 +2,10 @@
 # Promise: weir-testsrv, the backend every integration test stands on,
 # does what the tests rely on: banner, echo, close and http modes, X-Status,
 # keep-alive and Connection: close, bodies (length and chunked), --hold-ms
-# timing, the control port's counts and RESET, IPv6 loopback, the --log
-# lines, the pidfile as the ready signal, and a clean exit on SIGTERM.
+# timing, the control port's counts, RESET and REQUESTS, IPv6 loopback, the
+# --log lines, the http paths /echo, /status/NNN and /close and --echo,
+# --record (every byte as received, by connection), the pidfile as the
+# ready signal, and a clean exit on SIGTERM.
 . "$WEIR_SRCDIR/tests/integration/lib.sh"
 . "$WEIR_SRCDIR/tests/tools/testsrv-lib.sh"
 command -v socat >/dev/null || skip_all "socat not installed"
@@ -77,7 +79,76 @@ check "http: the log has the request and its headers" \
 	grep -q '^req GET /a Host: 127.0.0.1:'"$p"' | User-Agent: curl/.* | Accept: \*/\*' w.log
 t0=$(now_ms); curl -s -o /dev/null -H 'X-Delay-Ms: 400' http://$L:$p/; t1=$(now_ms)
 check "http: X-Delay-Ms delays the response" test $((t1 - t0)) -ge 350
+
+# http paths: /echo, /status/NNN, /close; REQUESTS
+ts_reset $c >/dev/null
+out=$(curl -s -H 'X-Forwarded-For: 192.0.2.7' -H 'x-MiXed:  two  spaces ' "http://$L:$p/echo?q=1")
+check "echo: the request line first" test "$(head -1 <<<"$out")" = "GET /echo?q=1 HTTP/1.1"
+check "echo: a header as received (case, inner spaces)" grep -qx 'x-MiXed:  two  spaces ' <<<"$out"
+check "echo: X-Forwarded-For listed" grep -qx 'X-Forwarded-For: 192.0.2.7' <<<"$out"
+check "echo: no CR, no empty line" test "$(tr -d -c '\r' <<<"$out" | wc -c)$(grep -c '^$' <<<"$out")" = 00
+check "echo: six lines (request line, Host, UA, Accept, two added)" test "$(wc -l <<<"$out")" = 6
+out=$(printf 'POST http://other.example/echo/x HTTP/1.1\r\nHost: h\r\nX-Nul: a\0b\r\nContent-Length: 3\r\n\r\nabc' |
+	socat -t2 - TCP:$L:$p | sed -n '/^\r$/,$p' | tail -n +2 | od -An -c | tr -s ' \n' ' ')
+check "echo: absolute form, NUL kept, body not echoed" \
+	test "$out" = " P O S T h t t p : / / o t h e r . e x a m p l e / e c h o / x H T T P / 1 . 1 \\n H o s t : h \\n X - N u l : a \\0 b \\n C o n t e n t - L e n g t h : 3 \\n "
+check "echo: HEAD gets no body" test "$(curl -s -I -o /dev/null -w '%{size_download}' http://$L:$p/echo)" = 0
+check "/status/404 answers 404" test "$(curl -s -o /dev/null -w '%{http_code}' http://$L:$p/status/404)" = 404
+check "/status/503/deeper answers 503" test "$(curl -s -o /dev/null -w '%{http_code}' "http://$L:$p/status/503/x?y")" = 503
+check "/status/204: no body, no length" \
+	test "$(curl -s -i http://$L:$p/status/204 | grep -ci '^content-length')" = 0
+check "X-Status wins over /status/NNN" \
+	test "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Status: 418' http://$L:$p/status/500)" = 418
+check "/status/5000 is not a status path" test "$(curl -s -o /dev/null -w '%{http_code}' http://$L:$p/status/5000)" = 200
+ts_reset $c >/dev/null
+out=$(curl -s -i http://$L:$p/close http://$L:$p/a)
+check "/close: Connection: close" grep -q '^Connection: close' <<<"$out"
+check "/close: the next request needs a new connection" test "$(ts_count $c total)" = 2
+printf 'BROKEN\r\n\r\n' | socat -t1 - TCP:$L:$p >bad.out
+check "a head without a version is refused with 400" grep -q '^HTTP/1.1 400 ' bad.out
+check "REQUESTS: parsed, accepted, refused" test "$(ts_requests $c)" = "requests=2 accepted=3 rejected=1"
+check "REQUESTS: one number" test "$(ts_request_count $c requests)" = 2
+check "RESET clears the request counts" test "$(ts_reset $c)$(ts_requests $c)" = "OKrequests=0 accepted=0 rejected=0"
+check "an unknown command names REQUESTS" \
+	grep -q "ERR unknown command 'NOPE' (try RESET or REQUESTS)" <<<"$(echo NOPE | socat -T2 - TCP:$L:$c)"
 ts_stop w.pid
+
+# --echo: every request echoed
+p=$(ts_port)
+check "http --echo server starts" ts_start we.pid --listen $L:$p --name web2 --mode http --echo
+check "--echo: any path answers its head" \
+	test "$(curl -s http://$L:$p/any/path | head -1)" = "GET /any/path HTTP/1.1"
+ts_stop we.pid
+
+# --record: every byte as received, one section per connection
+p=$(ts_port); c=$(ts_port)
+check "http --record server starts" ts_start r.pid --listen $L:$p --name rec --mode http --ctl $L:$c --record rec.txt
+check "--record: the file exists before any connection" test -e rec.txt
+check "--record: no connection yet" test "$(ts_record_conns rec.txt)" = 0
+printf 'GET /one HTTP/1.1\r\nHost: a\r\n\r\n' | socat -t1 - TCP:$L:$p >/dev/null
+python3 - "$L" "$p" <<'PY'
+import socket, sys, time
+a = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+b = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+a.sendall(b"GET /two HTTP/1.1\r\nX-A:"); time.sleep(0.2)
+b.sendall(b"GET /three HTTP/1.1\r\nHost: b\r\n\r\n"); time.sleep(0.2)
+a.sendall(b" 1\r\n\r\n"); time.sleep(0.2)
+a.close(); b.close()
+PY
+sleep 0.2
+check "--record: one separator with the peer per connection" test "$(ts_record_conns rec.txt)" = 3
+check "--record: the first request byte for byte" \
+	test "$(sed -n '2,4p' rec.txt | od -An -c | tr -s ' \n' ' ')" = " G E T / o n e H T T P / 1 . 1 \\r \\n H o s t : a \\r \\n \\r \\n "
+check "--record: interleaved bytes go back under their connection's line" \
+	test "$(grep -v '^### conn [0-9]* 127' rec.txt | tail -n +4 | tr -d '\r')" = "$(printf '### conn 2\nGET /two HTTP/1.1\nX-A:\n### conn 3\nGET /three HTTP/1.1\nHost: b\n\n### conn 2\n 1\n')"
+check "--record: a separator after a partial line starts a new line" grep -qx 'X-A:' rec.txt
+check "--record: the backend counted what it parsed" test "$(ts_request_count $c requests)" = 3
+ts_stop r.pid
+p=$(ts_port)
+check "--record in echo mode" ts_start re.pid --listen $L:$p --name rececho --mode echo --record rec2.txt
+echo ping | socat -t1 - TCP:$L:$p >/dev/null
+check "--record: echo mode bytes too" test "$(sed -n 2p rec2.txt)" = ping
+ts_stop re.pid
 
 # IPv6 loopback, two listeners
 if socat -h >/dev/null 2>&1 && ip -6 addr show lo 2>/dev/null | grep -q '::1'; then

@@ -11,6 +11,32 @@
  * control port, so a test can assert how weir spread or limited its load.
  * Nothing here is on weir's own code path; it links no weir code.
  *
+ * The interface tests rely on (keep these names stable):
+ *   --record FILE  every byte received on a served connection (any mode) is
+ *                  appended to FILE as received, under a separator line
+ *                  "### conn N PEER" written at accept (N counts from 1 and
+ *                  is never reset). When bytes of another connection come
+ *                  in between, "### conn N" is written again before the
+ *                  next bytes of N, so every section belongs to one
+ *                  connection; a separator line is preceded by a "\n" when
+ *                  the bytes before it did not end in one. A test greps it
+ *                  to show that a request never reached the backend.
+ *   --echo         every http request is answered with an echo (below).
+ *   http paths     /echo, /echo/..., /echo?...: 200, body the request line
+ *                  and the header lines exactly as received, one per line
+ *                  ending in "\n" (the CR of each CRLF removed, nothing
+ *                  else changed), without the empty line; /status/NNN:
+ *                  status NNN; /close: "Connection: close" and close after
+ *                  the response. An absolute-form URI is matched on its
+ *                  path. The request headers X-Status: NNN (wins over the
+ *                  path) and X-Delay-Ms: N still apply.
+ *   control port   each client gets "cur=N max=M total=T" at once; then a
+ *                  command line: RESET (forget max, total and the request
+ *                  counts; answers OK) or REQUESTS (answers
+ *                  "requests=R accepted=T rejected=B": HTTP request heads
+ *                  parsed, connections accepted, heads the server itself
+ *                  refused with 400 or 431).
+ *
  * Startup contract for tests: the pidfile is written only once every
  * listener is bound, so "wait for the pidfile" means "ready".
  */
@@ -74,6 +100,7 @@ struct ts_reply {
 	int status;
 	bool head;        /* HEAD request: no body */
 	bool close;       /* close after this response */
+	bool echo;        /* body: the request head (struct ts_conn.echo) */
 	long delay_ms;    /* X-Delay-Ms */
 };
 
@@ -81,6 +108,8 @@ struct ts_conn {
 	struct ts_handle h;
 	struct ts_conn *prev, *next;
 	struct ts_buf in, out;
+	struct ts_buf echo;    /* the echo body of the current request */
+	unsigned long id;      /* connection number in the --record file */
 	int64_t close_at;      /* monotonic ms; 0: none (--hold-ms, ctl wait) */
 	int64_t respond_at;    /* monotonic ms; 0: none (X-Delay-Ms) */
 	uint32_t events;       /* what epoll currently watches */
@@ -100,18 +129,26 @@ struct ts_opts {
 	const char *ctl;
 	const char *pidfile;
 	const char *logfile;
+	const char *recfile;
+	bool echo;
 };
 
 struct ts {
 	struct ts_opts o;
 	int epfd;
 	int logfd;
+	int recfd;
+	unsigned long rec_conn;    /* whose bytes the record file shows last */
+	bool rec_nl;               /* the record file ends in a newline */
 	struct ts_handle listeners[TS_MAX_LISTEN];
 	int nlisteners;
 	struct ts_handle ctl;
 	struct ts_handle sig;
 	struct ts_conn *conns;
 	unsigned long cur, max, total;
+	unsigned long seq;         /* connections ever accepted (ids) */
+	unsigned long requests;    /* request heads parsed (http mode) */
+	unsigned long rejected;    /* heads answered 400/431 by us */
 	bool stop;
 };
 
@@ -209,6 +246,50 @@ static void ts_log(struct ts *ts, const char *fmt, ...)
 	line[n++] = '\n';
 	if (write(ts->logfd, line, (size_t)n) < 0)
 		fprintf(stderr, "weir-testsrv: log: %s\n", strerror(errno));
+}
+
+/* ---- the record file: the bytes as received, by connection ---- */
+
+static void ts_rec_write(struct ts *ts, const void *p, size_t n)
+{
+	const char *d = p;
+
+	while (n) {
+		ssize_t w = write(ts->recfd, d, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			fprintf(stderr, "weir-testsrv: record: %s\n", strerror(errno));
+			return;
+		}
+		d += w;
+		n -= (size_t)w;
+	}
+	if (d != p)
+		ts->rec_nl = d[-1] == '\n';
+}
+
+/* A separator line on a line of its own: "### conn N[ PEER]". */
+static void ts_rec_separator(struct ts *ts, unsigned long id, const char *peer)
+{
+	char line[128];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s### conn %lu%s%s\n", ts->rec_nl ? "" : "\n",
+		     id, peer ? " " : "", peer ? peer : "");
+	ts_rec_write(ts, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	ts->rec_conn = id;
+}
+
+/* Bytes a served connection sent us, under its own separator. */
+static void ts_record(struct ts *ts, const struct ts_conn *c, const void *p, size_t n)
+{
+	if (ts->recfd < 0 || !n)
+		return;
+	if (ts->rec_conn != c->id)
+		ts_rec_separator(ts, c->id, NULL);
+	ts_rec_write(ts, p, n);
 }
 
 /* "ip:port", with brackets for IPv6 as the command line writes it. */
@@ -312,6 +393,7 @@ static void ts_conn_close(struct ts *ts, struct ts_conn *c)
 	close(c->h.fd);    /* also removes it from epoll */
 	free(c->in.data);
 	free(c->out.data);
+	free(c->echo.data);
 	free(c);
 }
 
@@ -362,13 +444,18 @@ static void ts_accept(struct ts *ts, struct ts_handle *l)
 		ts_fmt_peer(&ss, peer, sizeof(peer));
 		ts_log(ts, "accept %s", peer);
 		c = ts_conn_new(ts, fd, TS_CONN);
+		c->id = ++ts->seq;
+		if (ts->recfd >= 0)
+			ts_rec_separator(ts, c->id, peer);
 		ts_conn_start(ts, c);
 	}
 }
 
 /* ---- control commands ---- */
 
-/* RESET forgets history, not the present: max restarts at what is open. */
+/* RESET forgets history, not the present: max restarts at what is open.
+ * REQUESTS tells how far the HTTP traffic got: heads parsed, connections
+ * accepted, heads we refused ourselves. */
 static void ts_ctl_input(struct ts *ts, struct ts_conn *c)
 {
 	size_t n = ts_buf_line(&c->in);
@@ -386,9 +473,14 @@ static void ts_ctl_input(struct ts *ts, struct ts_conn *c)
 	if (!strcmp(cmd, "RESET")) {
 		ts->max = ts->cur;
 		ts->total = 0;
+		ts->requests = 0;
+		ts->rejected = 0;
 		ts_buf_printf(&c->out, "OK\n");
+	} else if (!strcmp(cmd, "REQUESTS")) {
+		ts_buf_printf(&c->out, "requests=%lu accepted=%lu rejected=%lu\n",
+			      ts->requests, ts->total, ts->rejected);
 	} else if (cmd[0]) {
-		ts_buf_printf(&c->out, "ERR unknown command '%s' (try RESET)\n", cmd);
+		ts_buf_printf(&c->out, "ERR unknown command '%s' (try RESET or REQUESTS)\n", cmd);
 	}
 	c->in.len = 0;
 	c->close_after_flush = true;
@@ -403,9 +495,11 @@ static const char *ts_reason(int status)
 		{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
 		{ 301, "Moved Permanently" }, { 302, "Found" }, { 304, "Not Modified" },
 		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
-		{ 404, "Not Found" }, { 408, "Request Timeout" }, { 429, "Too Many Requests" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+		{ 413, "Content Too Large" }, { 414, "URI Too Long" }, { 429, "Too Many Requests" },
 		{ 431, "Request Header Fields Too Large" }, { 500, "Internal Server Error" },
-		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+		{ 501, "Not Implemented" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -414,20 +508,22 @@ static const char *ts_reason(int status)
 	return "Status";
 }
 
-/* Queue the response of the current request; body NAME\n unless the
- * status or the method forbids a body (RFC 9110 6.4.1). */
+/* Queue the response of the current request; body NAME\n (or the echo)
+ * unless the status or the method forbids a body (RFC 9110 6.4.1). */
 static void ts_http_respond(struct ts *ts, struct ts_conn *c)
 {
 	const struct ts_reply *r = &c->reply;
 	bool nobody = r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200);
-	size_t blen = strlen(ts->o.name) + 1;
+	size_t blen = r->echo ? c->echo.len : strlen(ts->o.name) + 1;
 
 	ts_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n", r->status, ts_reason(r->status));
 	ts_buf_printf(&c->out, "Content-Type: text/plain\r\nX-Served-By: %s\r\n", ts->o.name);
 	if (!nobody)
 		ts_buf_printf(&c->out, "Content-Length: %zu\r\n", blen);
 	ts_buf_printf(&c->out, "Connection: %s\r\n\r\n", r->close ? "close" : "keep-alive");
-	if (!nobody && !r->head)
+	if (!nobody && !r->head && r->echo)
+		ts_buf_add(&c->out, c->echo.data, c->echo.len);
+	else if (!nobody && !r->head)
 		ts_buf_printf(&c->out, "%s\n", ts->o.name);
 	c->hs = r->close ? TS_H_DONE : TS_H_HEAD;
 	if (r->close)
@@ -495,6 +591,63 @@ static bool ts_split_header(char *line, char **name, char **val)
 	return true;
 }
 
+/* Is path this one, or below it ("/echo", "/echo/x")? */
+static bool ts_path_is(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	return !strncmp(path, base, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The built-in paths. A target in absolute form ("http://h/echo") is
+ * matched on its path, as an origin server must accept it (RFC 9112 3.2.2). */
+static void ts_http_route(struct ts *ts, struct ts_conn *c, const char *uri)
+{
+	const char *path = uri, *scheme = strstr(uri, "://");
+	char p[4096];
+	size_t n;
+
+	if (uri[0] != '/' && scheme) {
+		path = strchr(scheme + 3, '/');
+		if (!path)
+			path = "/";
+	}
+	n = strcspn(path, "?#");
+	if (n >= sizeof(p))
+		n = sizeof(p) - 1;
+	memcpy(p, path, n);
+	p[n] = '\0';
+	c->reply.echo = ts->o.echo || ts_path_is(p, "/echo");
+	c->reply.close = ts_path_is(p, "/close");
+	if (!strncmp(p, "/status/", 8) && isdigit((unsigned char)p[8]) &&
+	    isdigit((unsigned char)p[9]) && isdigit((unsigned char)p[10]) &&
+	    (p[11] == '\0' || p[11] == '/') && p[8] != '0')
+		c->reply.status = atoi(p + 8);
+}
+
+/* The echo body: the head's lines as received, each ending in "\n" (one
+ * CR before the LF dropped), up to the empty line that ends the head. */
+static void ts_http_echo(struct ts_conn *c, const char *head, size_t len)
+{
+	const char *p = head, *end = head + len;
+
+	c->echo.len = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (l && p[l - 1] == '\r')
+			l--;
+		if (!l)
+			break;
+		ts_buf_add(&c->echo, p, l);
+		ts_buf_add(&c->echo, "\n", 1);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
 /* Parse the head (NUL-terminated copy, lines end in \n or \r\n), log it,
  * fill c->reply and the body state. False: malformed, answer 400. */
 static bool ts_http_parse(struct ts *ts, struct ts_conn *c, char *head)
@@ -508,6 +661,7 @@ static bool ts_http_parse(struct ts *ts, struct ts_conn *c, char *head)
 	    strncmp(ver, "HTTP/1.", 7))
 		return false;
 	c->reply = (struct ts_reply){ .status = 200, .head = !strcmp(method, "HEAD") };
+	ts_http_route(ts, c, uri);
 	c->body_left = 0;
 	ka = strcmp(ver, "HTTP/1.0") != 0;
 	ll = (size_t)snprintf(logline, sizeof(logline), "req %s %s", method, uri);
@@ -522,7 +676,8 @@ static bool ts_http_parse(struct ts *ts, struct ts_conn *c, char *head)
 		ts_http_header(c, name, val, &ka, &cl, &chunked, &expect);
 	}
 	ts_log(ts, "%s", logline);
-	c->reply.close = !ka;
+	ts->requests++;
+	c->reply.close = c->reply.close || !ka;
 	c->hs = chunked ? TS_H_CHUNK_SIZE : TS_H_BODY;
 	if (chunked)
 		c->body_left = 0;
@@ -557,16 +712,22 @@ static bool ts_http_step(struct ts *ts, struct ts_conn *c)
 		n = ts_head_len(&c->in);
 		if (!n) {
 			if (c->in.len > TS_HEAD_MAX) {
+				ts->rejected++;
 				c->reply = (struct ts_reply){ .status = 431, .close = true };
 				ts_http_respond(ts, c);
 			}
 			return false;
 		}
-		head = strndup(c->in.data, n);
+		/* a copy, not strndup: a NUL in the head must not cut the echo */
+		head = malloc(n + 1);
 		if (!head)
 			ts_die("out of memory");
+		memcpy(head, c->in.data, n);
+		head[n] = '\0';
 		ts_buf_consume(&c->in, n);
+		ts_http_echo(c, head, n);
 		if (!ts_http_parse(ts, c, head)) {
+			ts->rejected++;
 			c->reply = (struct ts_reply){ .status = 400, .close = true };
 			ts_http_respond(ts, c);
 		}
@@ -631,7 +792,8 @@ static void ts_http_advance(struct ts *ts, struct ts_conn *c)
 
 /* ---- reading ---- */
 
-/* Read what is there into c->in. False when the connection was closed. */
+/* Read what is there into c->in (recorded first). False when the
+ * connection was closed. */
 static bool ts_conn_read(struct ts *ts, struct ts_conn *c)
 {
 	char tmp[16384];
@@ -643,12 +805,19 @@ static bool ts_conn_read(struct ts *ts, struct ts_conn *c)
 		ts_conn_close(ts, c);
 		return false;
 	}
-	if (n == 0)
+	if (n == 0) {
 		c->rd_eof = true;
-	else if (c->h.kind == TS_CONN && ts->o.mode != TS_HTTP)
-		ts_buf_add(&c->out, tmp, (size_t)n);    /* echo */
-	else
+		return true;
+	}
+	if (c->h.kind != TS_CONN) {
 		ts_buf_add(&c->in, tmp, (size_t)n);
+		return true;
+	}
+	ts_record(ts, c, tmp, (size_t)n);
+	if (ts->o.mode == TS_HTTP)
+		ts_buf_add(&c->in, tmp, (size_t)n);
+	else
+		ts_buf_add(&c->out, tmp, (size_t)n);    /* echo */
 	return true;
 }
 
@@ -747,11 +916,15 @@ static void ts_usage(FILE *f)
 	fprintf(f,
 		"Usage: weir-testsrv --listen ADDR:PORT [--listen ...] --name NAME\n"
 		"         [--mode banner|echo|http|close] [--hold-ms N] [--ctl ADDR:PORT]\n"
-		"         [--pidfile FILE] [--log FILE]\n"
+		"         [--pidfile FILE] [--log FILE] [--record FILE] [--echo]\n"
 		"  banner: send NAME\\n, then echo; echo: echo only; close: send NAME\\n, close;\n"
-		"  http: 200 with body NAME\\n (request headers X-Status: N, X-Delay-Ms: N).\n"
+		"  http: 200 with body NAME\\n (request headers X-Status: N, X-Delay-Ms: N;\n"
+		"        paths /echo (body: the request head as received), /status/NNN, /close).\n"
 		"  --hold-ms N: close each connection N ms after accept.\n"
-		"  --ctl: each client gets \"cur=N max=M total=T\"; RESET resets max and total.\n");
+		"  --record FILE: append every byte received, under \"### conn N PEER\" lines.\n"
+		"  --echo: answer every http request as /echo does.\n"
+		"  --ctl: each client gets \"cur=N max=M total=T\"; RESET resets the counts,\n"
+		"         REQUESTS answers \"requests=R accepted=T rejected=B\".\n");
 }
 
 static enum ts_mode ts_parse_mode(const char *s)
@@ -772,6 +945,7 @@ static void ts_parse_args(struct ts_opts *o, int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' }, { "hold-ms", required_argument, NULL, 'H' },
 		{ "ctl", required_argument, NULL, 'c' }, { "pidfile", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
+		{ "record", required_argument, NULL, 'r' }, { "echo", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -794,6 +968,8 @@ static void ts_parse_args(struct ts_opts *o, int argc, char **argv)
 		case 'c': o->ctl = optarg; break;
 		case 'p': o->pidfile = optarg; break;
 		case 'L': o->logfile = optarg; break;
+		case 'r': o->recfile = optarg; break;
+		case 'e': o->echo = true; break;
 		case 'h': ts_usage(stdout); exit(0);
 		default: ts_usage(stderr); exit(1);
 		}
@@ -844,6 +1020,13 @@ static void ts_setup(struct ts *ts)
 		ts->logfd = open(ts->o.logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (ts->logfd < 0)
 			ts_die("--log %s: %s", ts->o.logfile, strerror(errno));
+	}
+	ts->recfd = -1;
+	ts->rec_nl = true;
+	if (ts->o.recfile) {
+		ts->recfd = open(ts->o.recfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (ts->recfd < 0)
+			ts_die("--record %s: %s", ts->o.recfile, strerror(errno));
 	}
 }
 
