@@ -108,6 +108,8 @@ struct http_txn {
 	struct smp_vars vars;
 	struct http_caps caps;
 	char *smp_scratch;
+	char reqline[LOG_REQLINE_MAX + 2];   /* the request line as received, for the log */
+	const char *l_meth, *l_uri, *l_ver;
 	char uid[128];
 	int uid_len;
 	/* times (monotonic ms) and counters of this transaction */
@@ -129,14 +131,6 @@ struct http_txn {
 	/* the client connection's one edge-triggered event (s->cli_rd) */
 	int cli_rd_ready, cli_closed;
 };
-
-/* TEMPORARY until the rules and stats branches merge (their headers
- * declare these) */
-struct weir_proc;
-void http_caps_take(const struct proxy_conf *fe, const struct http_msg *m, int is_res,
-		    struct http_caps *caps);
-int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const struct http_msg *req,
-		     int close, struct sbuf *out);
 
 /* http_sess.c */
 void http_sess_start(struct session *s);

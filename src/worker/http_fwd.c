@@ -514,28 +514,6 @@ static void bad_response(struct session *s)
 	http_fail(s, 502, 'P', 'H');
 }
 
-/* Deletes every header named `name`. */
-static void del_hdr(struct http_msg *m, const char *name)
-{
-	size_t nl = strlen(name);
-	for (int i = http_hdr_find(m, name, nl, 0); i >= 0; i = http_hdr_find(m, name, nl, i + 1))
-		m->hdrs[i].name.len = 0;
-}
-
-static void add_hdr(struct http_msg *m, const char *name, const char *v)
-{
-	size_t nl = strlen(name), vl = strlen(v);
-	if (m->nhdrs >= m->maxhdrs || m->buf_len + nl + vl > m->buf_cap)
-		return;
-	struct http_hdr *h = &m->hdrs[m->nhdrs++];
-	h->name = (struct http_str){ m->buf_len, (uint32_t)nl };
-	memcpy(m->buf + m->buf_len, name, nl);
-	m->buf_len += (uint32_t)nl;
-	h->value = (struct http_str){ m->buf_len, (uint32_t)vl };
-	memcpy(m->buf + m->buf_len, v, vl);
-	m->buf_len += (uint32_t)vl;
-}
-
 /* Runs one response list of one proxy. 1 when the response was replaced
  * (deny), 0 to go on. */
 static int run_res_rules(struct session *s, const struct proxy_conf *px, enum rule_list list)
@@ -619,11 +597,11 @@ static void send_response(struct session *s)
 		t->keep_cli = 0;
 	int upgrade = m->status == 101 || (t->req.meth == HTTP_METH_CONNECT && m->status / 100 == 2);
 	if (!upgrade) {
-		del_hdr(m, "Connection");
+		http_hdr_del(m, "Connection", 10);
 		if (!t->keep_cli)
-			add_hdr(m, "connection", "close");
+			http_hdr_add(m, "connection", 10, "close", 5);
 		else if (t->req.vminor == 0)
-			add_hdr(m, "connection", "keep-alive");
+			http_hdr_add(m, "connection", 10, "keep-alive", 10);
 	}
 	t->res_status = m->status;
 	t->rs_left = m->body == HTTP_BODY_LENGTH ? m->content_length : 0;

@@ -155,6 +155,7 @@ static void txn_reset(struct session *s)
 	t->tarpit = 0;
 	t->no_pool = 0;
 	t->uid_len = 0;
+	t->l_meth = t->l_uri = t->l_ver = NULL;
 	t->t_start = wk_now_ms();
 	t->t_first = t->t_head = t->t_sent = t->t_res = 0;
 	gettimeofday(&t->start_date, NULL);
@@ -211,54 +212,18 @@ void http_txn_free(struct session *s)
 
 /* ------------------------------------------------------------ logging */
 
-/* Copies a span into a NUL-terminated buffer for the log. */
-static const char *span_cstr(const struct http_msg *m, struct http_str sp, char *buf, size_t cap)
-{
-	size_t n = sp.len < cap - 1 ? sp.len : cap - 1;
-	memcpy(buf, m->buf + sp.off, n);
-	buf[n] = 0;
-	return buf;
-}
-
-/* Joins the captures of one direction with '|' ("" for an empty slot). */
-static const char *caps_join(const struct http_caps *caps, int is_res, int nslots, char *buf,
-			     size_t cap)
-{
-	size_t o = 0;
-	if (nslots <= 0)
-		return NULL;
-	for (int i = 0; i < nslots && o + 1 < cap; i++) {
-		size_t n = 0;
-		const char *p = http_cap_get(caps, is_res, i, &n);
-		if (i)
-			buf[o++] = '|';
-		if (p && n > cap - o - 1)
-			n = cap - o - 1;
-		if (p) {
-			memcpy(buf + o, p, n);
-			o += n;
-		}
-	}
-	buf[o < cap ? o : cap - 1] = 0;
-	return buf;
-}
-
-struct http_logbufs {
-	char meth[32], ver[16], uri[4096], hr[1024], hs[1024];
-};
-
-static int ncaps(const struct proxy_conf *fe, int is_res, const struct http_caps *caps)
+/* Slots the frontend declares per direction: they print even empty. */
+static int ncaps(const struct proxy_conf *fe, int is_res)
 {
 	int n = 0;
 	const struct capture_conf *c;
 	VEC_EACH(&fe->captures, const struct capture_conf *, c)
 		if (c->is_response == is_res)
 			n++;
-	int used = is_res ? caps->nres : caps->nreq;
-	return used > n ? used : n;
+	return n;
 }
 
-static void fill_http_log(struct session *s, struct log_sess *ls, struct http_logbufs *b)
+static void fill_http_log(struct session *s, struct log_sess *ls)
 {
 	struct http_txn *t = s->txn;
 	int64_t now = wk_now_ms();
@@ -277,14 +242,14 @@ static void fill_http_log(struct session *s, struct log_sess *ls, struct http_lo
 	ls->status = t->res_status ? t->res_status : -1;
 	ls->req_counter = t->req_counter;
 	ls->unique_id = t->uid_len ? t->uid : NULL;
-	if (t->req.method.len) {
-		ls->method = span_cstr(&t->req, t->req.method, b->meth, sizeof(b->meth));
-		ls->uri = span_cstr(&t->req, t->req.uri, b->uri, sizeof(b->uri));
-		snprintf(b->ver, sizeof(b->ver), "HTTP/%d.%d", t->req.vmajor, t->req.vminor);
-		ls->version = b->ver;
-	}
-	ls->req_captures = caps_join(&t->caps, 0, ncaps(s->fe, 0, &t->caps), b->hr, sizeof(b->hr));
-	ls->res_captures = caps_join(&t->caps, 1, ncaps(s->fe, 1, &t->caps), b->hs, sizeof(b->hs));
+	/* the request line as received, before rules rewrote it */
+	ls->method = t->l_meth;
+	ls->uri = t->l_uri;
+	ls->version = t->l_ver;
+	ls->caps = &t->caps;
+	ls->req_ncap = ncaps(s->fe, 0);
+	ls->res_ncap = ncaps(s->fe, 1);
+	ls->logasap = opt(s->fe, PX_OPT_LOGASAP);
 }
 
 void http_log(struct session *s)
@@ -299,9 +264,8 @@ void http_log(struct session *s)
 	if (opt(fe, PX_OPT_DONTLOG_NORMAL) && !err && t->res_status < 500)
 		return;
 	struct log_sess ls;
-	struct http_logbufs b;
 	char line[4096];
-	fill_http_log(s, &ls, &b);
+	fill_http_log(s, &ls);
 	t->smp.scr.used = 0;
 	int n = logfmt_build(fe->log_format_c, &ls, line, sizeof(line));
 	if (n < 0)
@@ -351,11 +315,20 @@ static void reply_error(struct session *s, int status, int close)
 	struct http_act_ctx c = { .smp = &t->smp, .msg = &t->req, .px = px, .caps = &t->caps };
 	struct sbuf sb = { 0 };
 	struct log_sess ls;
-	struct http_logbufs b;
-	fill_http_log(s, &ls, &b);
+	fill_http_log(s, &ls);
 	c.ls = &ls;
 	http_reply_error(px, status, &c, &sb);
 	http_reply_local(s, &sb, status, close);
+	sbuf_free(&sb);
+}
+
+/* The pages of the HTTP/1 layer itself (a request that does not parse,
+ * timeout http-request): HAProxy sends them raw, as written. */
+static void reply_error_h1(struct session *s, int status)
+{
+	struct sbuf sb = { 0 };
+	http_reply_error_h1(s->fe, status, &sb);
+	http_reply_local(s, &sb, status, 1);
 	sbuf_free(&sb);
 }
 
@@ -570,7 +543,7 @@ int http_expired(struct session *s, int64_t now)
 		}
 		count_fe(s, offsetof(struct shm_fe_shard, ereq));
 		sess_set_term(s, 'c', 'R');
-		reply_error(s, 408, 1);
+		reply_error_h1(s, 408);
 		return 1;
 	case RQ_BODY:
 		if (now >= s->cli_active + (t->tmo_client ? t->tmo_client : tmo(s->fe->timeout.client))) {
@@ -605,8 +578,8 @@ static void bad_request(struct session *s, const struct http_err *err)
 	count_fe(s, offsetof(struct shm_fe_shard, ereq));
 	sess_set_term(s, 'P', 'R');
 	/* nothing of it is trusted: the log shows <BADREQ> */
-	s->txn->req.method.len = 0;
-	reply_error(s, err->status, 1);
+	s->txn->l_meth = s->txn->l_uri = s->txn->l_ver = NULL;
+	reply_error_h1(s, err->status);
 }
 
 /* Called by http_fwd.c after each read while the head is incomplete.
@@ -634,40 +607,17 @@ int http_parse_request(struct session *s)
 		return 1;
 	}
 	t->t_head = wk_now_ms();
+	{
+		struct log_sess ls = { 0 };
+		logfmt_sess_request(&ls, &t->req, t->reqline, sizeof(t->reqline));
+		t->l_meth = ls.method, t->l_uri = ls.uri, t->l_ver = ls.version;
+	}
 	/* the head is in t->req.buf now: keep what follows it */
 	memmove(t->cin, t->cin + n, t->cin_len - (uint32_t)n);
 	t->cin_len -= (uint32_t)n;
 	t->bytes_in += (uint64_t)n;
 	process_request(s);
 	return 1;
-}
-
-/* ------------------------------------------------------------ header edits */
-
-/* Deletes every header named `name` (the writer skips empty names). */
-static void hdr_del_all(struct http_msg *m, const char *name)
-{
-	size_t nl = strlen(name);
-	for (int i = http_hdr_find(m, name, nl, 0); i >= 0; i = http_hdr_find(m, name, nl, i + 1))
-		m->hdrs[i].name.len = 0;
-}
-
-/* Appends a header; 0, or -1 when the head has no room left. */
-static int hdr_add(struct http_msg *m, const char *name, const char *val, size_t vlen)
-{
-	size_t nl = strlen(name);
-	if (m->nhdrs >= m->maxhdrs || m->buf_len + nl + vlen > m->buf_cap)
-		return -1;
-	struct http_hdr *h = &m->hdrs[m->nhdrs++];
-	h->name.off = m->buf_len;
-	h->name.len = (uint32_t)nl;
-	memcpy(m->buf + m->buf_len, name, nl);
-	m->buf_len += (uint32_t)nl;
-	h->value.off = m->buf_len;
-	h->value.len = (uint32_t)vlen;
-	memcpy(m->buf + m->buf_len, val, vlen);
-	m->buf_len += (uint32_t)vlen;
-	return 0;
 }
 
 /* ------------------------------------------------------------ forwardfor */
@@ -733,7 +683,7 @@ static int add_forwardfor(struct session *s)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&s->cli_addr)->sin6_addr, ip, sizeof(ip));
 	else
 		return 0;   /* a UNIX socket client has no address to forward */
-	return hdr_add(&t->req, name, ip, strlen(ip));
+	return http_hdr_add(&t->req, name, strlen(name), ip, strlen(ip));
 }
 
 /* ------------------------------------------------------------ rules */
@@ -799,9 +749,14 @@ static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_
 	case HTTP_V_RETURN:
 	case HTTP_V_REDIRECT:
 	case HTTP_V_AUTH:
+		st = http_reply_rule(c, c->final, 0, &sb);
+		if (!st) {
+			/* a redirect with ignore-empty whose location came out empty */
+			sbuf_free(&sb);
+			return 0;
+		}
 		count_fe(s, offsetof(struct shm_fe_shard, intercepted));
 		sess_set_term(s, v == HTTP_V_AUTH ? 'P' : 'L', 'R');
-		st = http_reply_rule(c, c->final, 0, &sb);
 		http_reply_local(s, &sb, st, 0);
 		break;
 	case HTTP_V_REJECT:
@@ -819,6 +774,11 @@ static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_
 		sess_set_term(s, 'P', 'R');
 		reply_error(s, 500, 1);
 		return 1;
+	case HTTP_V_BADREQ:
+		count_fe(s, offsetof(struct shm_fe_shard, ereq));
+		sess_set_term(s, 'P', 'R');
+		reply_error(s, 400, 1);
+		return 1;
 	}
 	sbuf_free(&sb);
 	return 1;
@@ -828,10 +788,9 @@ static int run_req_rules(struct session *s, const struct proxy_conf *px)
 {
 	struct http_act_ctx c;
 	struct log_sess ls;
-	struct http_logbufs b;
 	if (!px->http_req_rules.n && !(px->defaults && px->defaults->http_req_rules.n))
 		return 0;
-	fill_http_log(s, &ls, &b);
+	fill_http_log(s, &ls);
 	act_ctx(s, &c, px, &s->txn->req, &ls);
 	enum http_verdict v = http_rules_run(&c, RULE_HTTP_REQ);
 	act_done(s, &c);
@@ -848,13 +807,16 @@ static int run_redirects(struct session *s, const struct proxy_conf *px)
 			continue;
 		struct http_act_ctx c;
 		struct log_sess ls;
-		struct http_logbufs b;
-		struct sbuf sb = { 0 };
-		fill_http_log(s, &ls, &b);
+			struct sbuf sb = { 0 };
+		fill_http_log(s, &ls);
 		act_ctx(s, &c, px, &s->txn->req, &ls);
+		int st = http_reply_redirect(&c, r->redir, 0, &sb);
+		if (!st) {
+			sbuf_free(&sb);
+			continue;   /* ignore-empty: the next rule decides */
+		}
 		count_fe(s, offsetof(struct shm_fe_shard, intercepted));
 		sess_set_term(s, 'L', 'R');
-		int st = http_reply_redirect(&c, r->redir, 0, &sb);
 		http_reply_local(s, &sb, st, 0);
 		sbuf_free(&sb);
 		return 1;
@@ -890,9 +852,8 @@ static struct wk_be *switch_backend(struct session *s)
 		if (!r->dynamic)
 			return be_of(s, r->backend);
 		struct log_sess ls;
-		struct http_logbufs b;
-		char name[256];
-		fill_http_log(s, &ls, &b);
+			char name[256];
+		fill_http_log(s, &ls);
 		if (!r->fmt || logfmt_build(r->fmt, &ls, name, sizeof(name)) <= 0)
 			continue;
 		struct wk_be *be = be_of(s, cfg_find_proxy(cfg, name, PX_CAP_BE));
@@ -921,13 +882,13 @@ static void make_unique_id(struct session *s)
 	if (!fe->unique_id_format_c)
 		return;
 	struct log_sess ls;
-	struct http_logbufs b;
-	fill_http_log(s, &ls, &b);
+	fill_http_log(s, &ls);
 	t->smp.scr.used = 0;
 	int n = logfmt_build(fe->unique_id_format_c, &ls, t->uid, sizeof(t->uid));
 	t->uid_len = n > 0 ? n : 0;
 	if (t->uid_len && fe->unique_id_header)
-		hdr_add(&t->req, fe->unique_id_header, t->uid, (size_t)t->uid_len);
+		http_hdr_add(&t->req, fe->unique_id_header, strlen(fe->unique_id_header), t->uid,
+			     (size_t)t->uid_len);
 }
 
 /* Who closes after this request: the client (Connection: close, HTTP/1.0
@@ -946,11 +907,11 @@ static void connection_mode(struct session *s)
 		      !opt(be, PX_OPT_HTTP_SERVER_CLOSE);
 	if (m->flags & HTTP_F_UPGRADE)
 		return;   /* Connection: upgrade goes through as the client wrote it */
-	hdr_del_all(&t->req, "Connection");
+	http_hdr_del(&t->req, "Connection", 10);
 	if (!t->keep_srv)
-		hdr_add(&t->req, "Connection", "close", 5);
+		http_hdr_add(&t->req, "Connection", 10, "close", 5);
 	else if (m->vminor == 0)
-		hdr_add(&t->req, "Connection", "keep-alive", 10);
+		http_hdr_add(&t->req, "Connection", 10, "keep-alive", 10);
 }
 
 /* Can this request be sent again on a fresh connection if a reused one
@@ -999,9 +960,60 @@ static void serialize_request(struct session *s)
 	h1_write_request(&t->req, &t->head);
 }
 
+/*
+ * What can be judged before anything is forwarded: an absolute-form
+ * target whose authority is not the Host header (RFC 9112 3.2.2 lets a
+ * proxy take either; two different answers is how requests get routed
+ * past rules), and the chunked framing of the body bytes that came with
+ * the head (streamed bodies are checked as they pass; these are checked
+ * before the head leaves, so a broken first chunk never reaches a server).
+ */
+static int request_sane(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const struct http_msg *m = &t->req;
+	struct http_uri_parts u;
+	http_uri_split(m, &u);
+	if (u.absolute) {
+		const char *uri = m->buf + m->uri.off;
+		const char *a = memchr(uri, ':', m->uri.len);
+		int h = http_hdr_find(m, "Host", 4, 0);
+		if (a && h >= 0 && a + 3 <= uri + u.path_off) {
+			const char *auth = a + 3;
+			size_t alen = (size_t)(uri + u.path_off - auth);
+			const struct http_hdr *hh = &m->hdrs[h];
+			if (alen != hh->value.len || strncasecmp(auth, m->buf + hh->value.off, alen))
+				return 0;
+		}
+	}
+	if (m->body == HTTP_BODY_CHUNKED && t->cin_len) {
+		struct h1_chunk_state probe;
+		h1_chunk_init(&probe, max_head(s->w));
+		size_t off = 0;
+		while (off < t->cin_len) {
+			struct h1_span sp[32];
+			int nsp = 32;
+			size_t used = 0;
+			struct http_err err;
+			int r = h1_chunk_feed(&probe, t->cin + off, t->cin_len - off, &used, sp, &nsp, &err);
+			if (r < 0)
+				return 0;
+			off += used;
+			if (r == 1 || !used)
+				break;
+		}
+	}
+	return 1;
+}
+
 static void process_request(struct session *s)
 {
 	struct http_txn *t = s->txn;
+	if (!request_sane(s)) {
+		struct http_err err = { .status = 400, .why = "inconsistent request", .at = 0 };
+		bad_request(s, &err);
+		return;
+	}
 	t->rq = RQ_WAIT;
 	t->req_counter++;
 	count_request(s);
@@ -1012,7 +1024,7 @@ static void process_request(struct session *s)
 		return;
 	s->be = switch_backend(s);
 	if (!s->be) {
-		http_fail(s, 503, 'P', 'R');
+		http_fail(s, 503, 'S', 'C');
 		return;
 	}
 	t->smp.be = s->be->px;
