@@ -338,6 +338,15 @@ static void t_run(struct t_env *e, const char *be, int port, const char *words)
 	t_up(e, cfg);
 }
 
+/* The checker's side of a TLS 1.3 handshake ends before the server's
+ * (the client's Finished is the last message), so the check can report
+ * before the child counted the handshake: wait for the child (2 s max). */
+static void t_wait_handshake(const struct t_srv *s)
+{
+	for (int i = 0; i < 200 && !__atomic_load_n(&s->seen->handshakes, __ATOMIC_ACQUIRE); i++)
+		usleep(10000);
+}
+
 /* ------------------------------------------------------------------ tests */
 
 START_TEST(test_check_ssl_l6ok)
@@ -347,6 +356,7 @@ START_TEST(test_check_ssl_l6ok)
 	t_srv_start(&s, T_TLS_IDLE);
 	t_run(&e, "", s.port, "check-ssl verify none");
 	t_expect(&e, 0, CHK_ST_L6OK, "Layer6 check passed");
+	t_wait_handshake(&s);
 	ck_assert_int_eq(s.seen->handshakes, 1);
 	t_down(&e);
 	t_srv_stop(&s);
@@ -413,6 +423,7 @@ START_TEST(test_sni_alpn)
 	t_srv_start(&s, T_TLS_IDLE);
 	t_run(&e, "", s.port, "check-ssl verify none check-sni check.example check-alpn h2,http/1.1");
 	t_expect(&e, 0, CHK_ST_L6OK, NULL);
+	t_wait_handshake(&s);
 	ck_assert_str_eq(s.seen->sni, "check.example");
 	ck_assert_str_eq(s.seen->alpn, "h2");
 	t_down(&e);
@@ -428,6 +439,7 @@ START_TEST(test_rule_connect_ssl)
 	t_run(&e, "  option httpchk\n  http-check connect ssl sni rule.example alpn http/1.1\n"
 		  "  http-check send meth GET uri /r\n", s.port, "verify none");
 	t_expect(&e, 0, CHK_ST_L7OK, NULL);
+	t_wait_handshake(&s);
 	ck_assert_str_eq(s.seen->sni, "rule.example");
 	ck_assert_str_eq(s.seen->alpn, "http/1.1");
 	ck_assert_msg(strncmp((char *)s.seen->got, "GET /r HTTP/1.0\r\n", 17) == 0, "%s", s.seen->got);
