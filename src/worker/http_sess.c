@@ -826,17 +826,6 @@ static int run_redirects(struct session *s, const struct proxy_conf *px)
 
 /* ------------------------------------------------------------ switching */
 
-static struct wk_be *be_of(struct session *s, const struct proxy_conf *bpx)
-{
-	struct weir_proc *p = s->w->p;
-	if (!bpx)
-		return NULL;
-	for (int i = 0; i < p->cfg->proxies.n; i++)
-		if (p->cfg->proxies.v[i] == bpx && p->layout->be_of_px[i] >= 0)
-			return &s->w->bes[p->layout->be_of_px[i]];
-	return NULL;
-}
-
 /* use_backend rules in order (a dynamic name that names no backend falls
  * through to the next rule, as HAProxy's), then default_backend, then a
  * listen section itself. */
@@ -850,20 +839,20 @@ static struct wk_be *switch_backend(struct session *s)
 		if (!acl_cond_eval(r->cond, &t->smp))
 			continue;
 		if (!r->dynamic)
-			return be_of(s, r->backend);
+			return sess_be_of(s, r->backend);
 		struct log_sess ls;
 			char name[256];
 		fill_http_log(s, &ls);
 		if (!r->fmt || logfmt_build(r->fmt, &ls, name, sizeof(name)) <= 0)
 			continue;
-		struct wk_be *be = be_of(s, cfg_find_proxy(cfg, name, PX_CAP_BE));
+		struct wk_be *be = sess_be_of(s, cfg_find_proxy(cfg, name, PX_CAP_BE));
 		if (be)
 			return be;
 	}
 	if (s->fe->default_backend)
-		return be_of(s, cfg_find_proxy(cfg, s->fe->default_backend, PX_CAP_BE));
+		return sess_be_of(s, cfg_find_proxy(cfg, s->fe->default_backend, PX_CAP_BE));
 	if (s->fe->cap & PX_CAP_BE)
-		return be_of(s, s->fe);
+		return sess_be_of(s, s->fe);
 	return NULL;
 }
 

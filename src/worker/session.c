@@ -408,6 +408,13 @@ static struct wk_be *choose_backend(struct session *s)
 		bpx = cfg_find_proxy(p->cfg, fe->default_backend, PX_CAP_BE);
 	if (!bpx && (fe->cap & PX_CAP_BE))
 		bpx = fe;
+	return sess_be_of(s, bpx);
+}
+
+/* This worker's state of the backend `bpx`, NULL when it is none. */
+struct wk_be *sess_be_of(struct session *s, const struct proxy_conf *bpx)
+{
+	struct weir_proc *p = s->w->p;
 	if (!bpx)
 		return NULL;
 	for (int i = 0; i < p->cfg->proxies.n; i++)

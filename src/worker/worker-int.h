@@ -157,6 +157,7 @@ struct log_sess;
 void sess_fill_log(struct session *s, struct log_sess *ls, int64_t now);
 /* HTTP: the backend is chosen (count it), then get a server and connect. */
 void sess_backend_chosen(struct session *s);
+struct wk_be *sess_be_of(struct session *s, const struct proxy_conf *bpx);
 void sess_get_server(struct session *s);
 void sess_reconnect(struct session *s);
 int http_take_idle(struct session *s);
