@@ -98,8 +98,14 @@ static const struct builtin_page builtin_pages[] = {
 	{ 408, "Request Time-out", "Your browser didn't send a complete request in time.", 1 },
 	{ 410, "Gone", "The resource is no longer available and will not be available again.", 0 },
 	{ 413, "Payload Too Large", "The request entity exceeds the maximum allowed.", 0 },
+	/* 414, 431 and 505 are weir's own: HAProxy 2.6 answers 400 to an
+	 * oversized head, where RFC 9112 3 and RFC 6585 5 name these */
+	{ 414, "Request-URI Too Long", "Your browser sent a request line longer than the "
+	  "server accepts.", 1 },
 	{ 425, "Too Early", "Your browser sent early data.", 0 },
 	{ 429, "Too Many Requests", "You have sent too many requests in a given amount of time.", 0 },
+	{ 431, "Request Header Fields Too Large", "Your browser sent header fields larger than "
+	  "the server accepts.", 1 },
 	{ 500, "Internal Server Error", "An internal server error occurred.", 0 },
 	/* sic: HAProxy's text starts with a dot */
 	{ 501, "Not Implemented", ".The server does not support the functionality required to "
@@ -107,10 +113,12 @@ static const struct builtin_page builtin_pages[] = {
 	{ 502, "Bad Gateway", "The server returned an invalid or incomplete response.", 0 },
 	{ 503, "Service Unavailable", "No server is available to handle this request.", 0 },
 	{ 504, "Gateway Time-out", "The server didn't respond in time.", 0 },
+	{ 505, "HTTP Version Not Supported", "Your browser sent an HTTP version the server "
+	  "does not speak.", 1 },
 };
 
-/* The page of a status; a status without one (414, 431, 505 from the
- * parser) gets its class's: 400 or 500. */
+/* The page of a status; a status without one gets its class's: 400 or
+ * 500. */
 static const struct builtin_page *builtin_find(int status)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(builtin_pages); i++)

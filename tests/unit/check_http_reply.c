@@ -281,11 +281,19 @@ START_TEST(h1_layer_pages_raw)
 			 "Cache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n"
 			 "\r\n<html><body><h1>408 Request Time-out</h1>\nYour browser didn't send a "
 			 "complete request in time.\n</body></html>\n");
-	/* a parser status without a page of its own answers its class's page */
+	/* the parser's size and version statuses have pages of their own */
 	sbuf_reset(&out);
-	ck_assert_int_eq(http_reply_error_h1(fe, 414, &out), 400);
+	ck_assert_int_eq(http_reply_error_h1(fe, 414, &out), 414);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "Connection: close\r\n"));
 	sbuf_reset(&out);
-	ck_assert_int_eq(http_reply_error_h1(fe, 505, &out), 500);
+	ck_assert_int_eq(http_reply_error_h1(fe, 431, &out), 431);
+	sbuf_reset(&out);
+	ck_assert_int_eq(http_reply_error_h1(fe, 505, &out), 505);
+	/* a status without a page answers its class's page */
+	sbuf_reset(&out);
+	ck_assert_int_eq(http_reply_error_h1(fe, 418, &out), 400);
+	sbuf_reset(&out);
+	ck_assert_int_eq(http_reply_error_h1(fe, 599, &out), 500);
 }
 END_TEST
 
