@@ -67,4 +67,11 @@ int logfmt_build(const struct logfmt *lf, const struct log_sess *s, char *out, s
  * (the fields are then NULL: "<BADREQ>"). */
 int logfmt_sess_request(struct log_sess *ls, const struct http_msg *req, char *buf, size_t cap);
 
+/* The size HAProxy 2.6 counts in %B and %U for an HTTP head of len wire
+ * bytes: its internal form, not the wire's. A start line costs 20 bytes
+ * plus its three parts, a header its name and value, the end of the head
+ * one; "Connection: close|keep-alive" is a flag there, not a header. The
+ * log adds (this - len) to the wire count so that lines match HAProxy's. */
+int64_t logfmt_head_size(const char *head, size_t len);
+
 #endif

@@ -202,6 +202,9 @@ struct shm_be {
 	uint64_t lb_gen;          /* checker and stats, atomic increment */
 	uint64_t last_change;     /* s since the epoch; checker */
 	uint64_t down_time;       /* s accumulated while no server was up; checker */
+	/* workers, atomic increment at each pick: the round-robin position
+	 * they share (lb_rr.c); a line of its own, it moves per request */
+	uint64_t lb_pos SHM_ALIGNED;
 	struct shm_be_ctrs c;
 } SHM_ALIGNED;
 

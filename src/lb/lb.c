@@ -129,6 +129,11 @@ static void lb_rebuild(struct lb_be *b)
 		b->ops->build(b);
 }
 
+uint64_t lb_shared_pos(const struct lb_be *b)
+{
+	return __atomic_fetch_add(&shm_backend(b->shm, b->be)->lb_pos, 1, __ATOMIC_RELAXED);
+}
+
 /* A different starting point per worker and per backend: with N workers
  * and little traffic, N fresh balancers starting on the same server would
  * all send it their first connection. */

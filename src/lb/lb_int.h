@@ -16,6 +16,11 @@
  * when nothing else is left). req may be NULL. */
 int lb_skip(const struct lb_be *b, const struct lb_srv *s, const struct lb_req *req);
 
+/* The backend's next round-robin position, shared by every worker (one
+ * relaxed atomic increment of the record's lb_pos): roundrobin and
+ * leastconn's ties advance it, so N workers balance as one. */
+uint64_t lb_shared_pos(const struct lb_be *b);
+
 /* A weighted map: each server of b->set appears weight times, spread
  * evenly (slot k of a server of weight w sits at (2k+1)/2w of the way),
  * so walking it in order is a smooth weighted round robin and indexing it

@@ -1,13 +1,14 @@
 /*
  * `balance leastconn`: the server with the fewest live connections for its
  * weight. Runs in the workers; reads the servers' c.scur, the count of
- * every worker together (so N workers balance as one), writes nothing in
- * the segment; its only state is b->rr_pos.
+ * every worker together (so N workers balance as one), and advances the
+ * backend's shared lb_pos for ties; it has no state of its own.
  *
  * scur_a / w_a < scur_b / w_b is compared as scur_a * w_b < scur_b * w_a,
- * in 64 bits, without division. Ties go round robin from b->rr_pos, so
- * equally idle servers share new connections instead of all going to
- * the first one (which would matter most right after a start or reload).
+ * in 64 bits, without division. Ties go round robin from the shared
+ * position, so equally idle servers share new connections instead of all
+ * going to the first one (which would matter most right after a start or
+ * reload), across workers too.
  * O(n) per pick: each pick reads every count, which is the point.
  */
 #include "weir/lb.h"
@@ -23,10 +24,10 @@ static struct lb_srv *lb_lc_pick(struct lb_be *b, const struct lb_req *req)
 {
 	struct lb_srv *best = NULL;
 	uint64_t best_cur = 0;
-	uint32_t n = (uint32_t)b->nset, best_j = 0;
+	uint32_t n = (uint32_t)b->nset;
 	if (n == 0)
 		return NULL;
-	uint32_t start = b->rr_pos % n;
+	uint32_t start = (uint32_t)(lb_shared_pos(b) % n);
 	for (uint32_t j = 0; j < n; j++) {
 		struct lb_srv *s = b->set[(start + j) % n];
 		if (lb_skip(b, s, req))
@@ -36,11 +37,8 @@ static struct lb_srv *lb_lc_pick(struct lb_be *b, const struct lb_req *req)
 		if (!best || cur * best->weight < best_cur * s->weight) {
 			best = s;
 			best_cur = cur;
-			best_j = j;
 		}
 	}
-	if (best)
-		b->rr_pos = (start + best_j + 1) % n;
 	return best;
 }
 

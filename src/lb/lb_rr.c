@@ -1,70 +1,77 @@
 /*
- * `balance roundrobin`: smooth weighted round robin, dynamic. Runs in the
- * workers; reads the servers' c.scur (through lb_skip) and nothing else
- * of the segment; keeps its state in each lb_srv's `cur` and b->rr_pos.
+ * `balance roundrobin`: weighted round robin, dynamic, shared by every
+ * worker. Runs in the workers; reads the servers' c.scur (through
+ * lb_skip) and advances the backend's lb_pos in the segment; its private
+ * state is a weighted map (lb_map.c) in b->priv.
  *
- * Each pick adds every eligible server's weight to its current weight,
- * takes the largest and charges it the round's total. Over any W picks
- * (W the total weight) each server gets exactly its weight, interleaved:
- * 3:2:1 gives a b a c b a, never a a a b b c, so no server sees bursts.
- * Weights are re-read at each rebuild (slowstart, agent, `set weight`).
+ * Why a shared position: each worker balancing on its own gives exact
+ * shares per worker but not overall. Connections land on workers as the
+ * kernel pleases, so three requests in a row over two workers could all
+ * go to the first server of each worker's round. HAProxy's threads share
+ * one round; so do weir's workers: one relaxed atomic increment per pick
+ * on a cache line of its own (the counters' gauges cost the same), and
+ * every worker indexes the same map, since they all build it from the
+ * same weights in the same order.
  *
- * Across rebuilds the current weights of the servers that stay are kept:
- * starting every server from zero again after each state change would
- * send the next connection to the heaviest (or first) server each time,
- * and a flapping neighbour would bias it. Only the relative values
- * matter (the largest wins), so keeping them is always sound; they are
- * clamped to the new total so a large weight drop does not leave a long
- * debt or credit behind.
+ * The map repeats each server weight / gcd times, interleaved: 3:2:1
+ * gives a b a c b a, so over any W consecutive picks (W the reduced
+ * total weight) each server gets exactly its weight and no server sees
+ * bursts. Weights are re-read at each rebuild (slowstart, agent, `set
+ * weight`); the position simply carries on modulo the new map, so a
+ * rebuild never sends the next pick back to the first server.
  *
- * Full servers (maxconn) and the avoided one sit out a round: they get no
- * weight added, so they build no credit while they cannot serve.
- *
- * Ties go to the first server at or after b->rr_pos, a per-worker random
- * start: N workers with equal weights begin on N different servers.
- * The cost is O(n) per pick, fine for the tens of servers a backend
- * usually has; a tree would pay off past several hundred.
+ * Full servers (maxconn) and the avoided one are stepped over to the next
+ * slot. A pick is O(1) whatever the number of servers; a rebuild is
+ * O(W log W), and W stays small because weights are reduced by their gcd.
  */
+#include <stdlib.h>
+
 #include "weir/lb.h"
+#include "weir/shm.h"
+#include "weir/util.h"
 #include "lb_int.h"
+
+static uint32_t gcd(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static void lb_rr_release(struct lb_be *b)
+{
+	free(b->priv);
+	b->priv = NULL;
+}
 
 static void lb_rr_build(struct lb_be *b)
 {
-	int64_t lim = (int64_t)b->total_weight;
-	for (int i = 0; i < b->nset; i++) {
-		struct lb_srv *s = b->set[i];
-		if (s->cur > lim)
-			s->cur = lim;
-		else if (s->cur < -lim)
-			s->cur = -lim;
-	}
+	uint32_t *w = xcalloc(b->nset ? (size_t)b->nset : 1, sizeof(*w));
+	uint32_t g = 0;
+	for (int i = 0; i < b->nset; i++)
+		g = gcd(b->set[i]->weight, g);
+	for (int i = 0; i < b->nset; i++)
+		w[i] = g ? b->set[i]->weight / g : 0;
+	lb_rr_release(b);
+	b->priv = lb_map_build(b, w);
+	free(w);
 }
 
 static struct lb_srv *lb_rr_pick(struct lb_be *b, const struct lb_req *req)
 {
-	struct lb_srv *best = NULL;
-	int64_t total = 0;
-	int n = b->nset;
-	if (n == 0)
+	const struct lb_map *m = b->priv;
+	uint32_t at;
+	if (!m)
 		return NULL;
-	uint32_t start = b->rr_pos % (uint32_t)n;
-	for (int j = 0; j < n; j++) {
-		struct lb_srv *s = b->set[(start + (uint32_t)j) % (uint32_t)n];
-		if (lb_skip(b, s, req))
-			continue;
-		s->cur += s->weight;
-		total += s->weight;
-		if (!best || s->cur > best->cur)
-			best = s;
-	}
-	if (best)
-		best->cur -= total;
-	return best;
+	return lb_map_walk(b, m, (uint32_t)(lb_shared_pos(b) % m->len), req, &at);
 }
 
 const struct lb_ops lb_rr_ops = {
 	.algo = LB_ALGO_ROUNDROBIN,
 	.build = lb_rr_build,
 	.pick = lb_rr_pick,
-	.release = NULL,
+	.release = lb_rr_release,
 };

@@ -19,6 +19,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "logfmt-int.h"
 #include "weir/http-act.h"
@@ -252,4 +253,53 @@ int logfmt_sess_request(struct log_sess *ls, const struct http_msg *req, char *b
 	ls->uri = u;
 	ls->version = v;
 	return 0;
+}
+
+/* ------------------------------------------------------------ byte counts */
+
+/* Is a header line "Connection: close|keep-alive" (any case, any
+ * spacing)? HAProxy's parser turns those into flags, not headers. */
+static int conn_mode_line(const char *p, size_t n)
+{
+	static const char name[] = "connection:";
+	if (n < sizeof(name) - 1 || strncasecmp(p, name, sizeof(name) - 1) != 0)
+		return 0;
+	p += sizeof(name) - 1, n -= sizeof(name) - 1;
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return (n == 5 && strncasecmp(p, "close", 5) == 0) ||
+	       (n == 10 && strncasecmp(p, "keep-alive", 10) == 0);
+}
+
+int64_t logfmt_head_size(const char *head, size_t len)
+{
+	int64_t size = 0;
+	int first = 1;
+	for (size_t i = 0; i < len;) {
+		const char *eol = memchr(head + i, '\n', len - i);
+		size_t end = eol ? (size_t)(eol - head) : len;
+		size_t n = end - i;
+		if (n && head[i + n - 1] == '\r')
+			n--;
+		if (n == 0) {
+			size += 1;              /* the end of the head */
+			break;
+		}
+		if (first) {
+			/* three parts and their lengths; the two spaces are not kept */
+			size += 20 + (int64_t)n - 2;
+			first = 0;
+		} else if (!conn_mode_line(head + i, n)) {
+			const char *colon = memchr(head + i, ':', n);
+			size_t skip = 1;
+			while (colon && colon + skip < head + i + n &&
+			       (colon[skip] == ' ' || colon[skip] == '\t'))
+				skip++;
+			size += (int64_t)n - (colon ? (int64_t)skip : 0);
+		}
+		i = end + 1;
+	}
+	return size;
 }

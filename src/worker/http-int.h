@@ -121,6 +121,7 @@ struct http_txn {
 	struct timeval start_date;   /* wall clock of t_start */
 	struct timeval req_date;     /* wall clock of t_first */
 	uint64_t bytes_in, bytes_out;
+	int64_t log_in_adj, log_out_adj;  /* to HAProxy's count of heads (logfmt_head_size) */
 	uint32_t req_counter;
 	int no_pool;                 /* connect fresh (a replay after a stale reuse) */
 	/* server connections */
@@ -151,6 +152,8 @@ void http_soft_stop(struct worker *w);
 /* A transaction ended (response fully queued, request done): log, then
  * keep the client for the next request or close. */
 void http_txn_end(struct session *s);
+/* Accounts a head sent to the client as HAProxy's logs count it. */
+void http_log_head_out(struct session *s, const char *head, size_t len);
 void http_reply_local(struct session *s, struct sbuf *reply, int status, int close);
 
 /* http_fwd.c */

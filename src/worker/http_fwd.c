@@ -609,6 +609,7 @@ static void send_response(struct session *s)
 		h1_chunk_init(&t->rs_ck, 16384);
 	sbuf_reset(&t->head);
 	h1_write_response(m, &t->head);
+	http_log_head_out(s, t->head.s, t->head.len);
 	if (upgrade) {
 		start_tunnel(s);
 		return;
@@ -671,6 +672,7 @@ static void res_head(struct session *s)
 		/* 1xx interim (100 Continue, 103): forwarded as it came */
 		sbuf_reset(&t->head);
 		h1_write_response(&t->res, &t->head);
+		http_log_head_out(s, t->head.s, t->head.len);
 		if (http_send(s, 1, t->head.s, t->head.len) < 0)
 			return;
 		http_msg_reset(&t->res);

@@ -160,6 +160,7 @@ static void txn_reset(struct session *s)
 	t->t_first = t->t_head = t->t_sent = t->t_res = 0;
 	gettimeofday(&t->start_date, NULL);
 	t->bytes_in = t->bytes_out = 0;
+	t->log_in_adj = t->log_out_adj = 0;
 	s->be = NULL;
 	s->srv = -1;
 	s->srv_conf = NULL;
@@ -237,8 +238,8 @@ static void fill_http_log(struct session *s, struct log_sess *ls)
 	ls->t_response = t->t_res && t->t_sent ? t->t_res - t->t_sent : -1;
 	ls->t_total = now - t->t_start;
 	ls->t_active = t->t_first ? now - t->t_first : ls->t_total;
-	ls->bytes_in = t->bytes_in + s->bytes_in;
-	ls->bytes_out = t->bytes_out + s->bytes_out;
+	ls->bytes_in = (uint64_t)((int64_t)(t->bytes_in + s->bytes_in) + t->log_in_adj);
+	ls->bytes_out = (uint64_t)((int64_t)(t->bytes_out + s->bytes_out) + t->log_out_adj);
 	ls->status = t->res_status ? t->res_status : -1;
 	ls->req_counter = t->req_counter;
 	ls->unique_id = t->uid_len ? t->uid : NULL;
@@ -283,6 +284,14 @@ void http_log(struct session *s)
 /* Sends a response weir built (error page, deny, return, redirect, stats)
  * and ends the transaction once it is out. The request's body, if any,
  * is not read: the connection closes after the reply then. */
+/* A head sent to the client: what the log counts for it differs from its
+ * wire bytes as HAProxy's does (logfmt_head_size). Only when logging. */
+void http_log_head_out(struct session *s, const char *head, size_t len)
+{
+	if (s->fe->logs.n)
+		s->txn->log_out_adj += logfmt_head_size(head, len) - (int64_t)len;
+}
+
 void http_reply_local(struct session *s, struct sbuf *reply, int status, int close)
 {
 	struct http_txn *t = s->txn;
@@ -301,6 +310,9 @@ void http_reply_local(struct session *s, struct sbuf *reply, int status, int clo
 		s->srvc.fd = -1;
 	}
 	t->sout.len = t->sout.off = 0;
+	const char *eoh = memmem(reply->s, reply->len, "\r\n\r\n", 4);
+	if (eoh)
+		http_log_head_out(s, reply->s, (size_t)(eoh + 4 - reply->s));
 	if (http_send(s, 1, reply->s, reply->len) < 0)
 		return;
 	if (!http_obuf_pending(&t->cout))
@@ -613,6 +625,8 @@ int http_parse_request(struct session *s)
 		t->l_meth = ls.method, t->l_uri = ls.uri, t->l_ver = ls.version;
 	}
 	/* the head is in t->req.buf now: keep what follows it */
+	if (s->fe->logs.n)
+		t->log_in_adj += logfmt_head_size(t->cin, (size_t)n) - n;
 	memmove(t->cin, t->cin + n, t->cin_len - (uint32_t)n);
 	t->cin_len -= (uint32_t)n;
 	t->bytes_in += (uint64_t)n;

@@ -252,12 +252,16 @@ void sess_fill_log(struct session *s, struct log_sess *ls, int64_t now)
 	memcpy(ls->term, s->term, 2);
 	ls->actconn = (int)__atomic_load_n(&shm_hdr(shm)->actconn, __ATOMIC_RELAXED);
 	ls->feconn = (int)__atomic_load_n(&shm_frontend(shm, s->fe_rec)->c.scur, __ATOMIC_RELAXED);
+	/* HAProxy logs once the stream has left its backend and server, so
+	 * %bc and %sc do not count the session being logged */
 	if (s->be)
 		ls->beconn = (int)__atomic_load_n(&shm_backend(shm, s->be->be)->c.scur,
-						  __ATOMIC_RELAXED);
+						  __ATOMIC_RELAXED) - s->be_counted;
 	if (s->srv >= 0)
 		ls->srvconn = (int)__atomic_load_n(&shm_server(shm, (uint32_t)s->srv)->c.scur,
-						   __ATOMIC_RELAXED);
+						   __ATOMIC_RELAXED) - s->has_slot;
+	ls->beconn = ls->beconn < 0 ? 0 : ls->beconn;
+	ls->srvconn = ls->srvconn < 0 ? 0 : ls->srvconn;
 	ls->retries = s->retries;
 	ls->redispatched = s->redispatched;
 	ls->status = -1;

@@ -12,12 +12,12 @@ DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/relo
 	tests/integration/daemon/quickstart.sh tests/integration/daemon/agent.sh \
 	tests/integration/daemon/slowstart.sh tests/integration/daemon/observe.sh \
 	tests/integration/daemon/logdrop.sh tests/integration/daemon/websocket.sh \
-	tests/integration/daemon/reuse.sh
-TESTS += $(DAEMON_TESTS)
-EXTRA_DIST += tests/tools/rawhttp.py tests/tools/slowloris.py tests/tools/wstest.py \
-	tests/tools/httpload.py tests/integration/daemon/smuggle.sh \
+	tests/integration/daemon/reuse.sh tests/integration/daemon/smuggle.sh \
 	tests/integration/daemon/slowloris.sh tests/integration/daemon/httplog.sh \
 	tests/integration/daemon/seeds-http.sh
+TESTS += $(DAEMON_TESTS)
+EXTRA_DIST += tests/tools/rawhttp.py tests/tools/slowloris.py tests/tools/wstest.py \
+	tests/tools/httpload.py
 EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py
 # health checks against real servers from Debian packages (redis,
 # PostgreSQL, MariaDB; contrib/quickstart test installs them with

@@ -206,6 +206,14 @@ START_TEST(rr_two_workers_share)
 	ck_assert_int_le(abs(count[0] * 100 / total - 50), 2);
 	ck_assert_int_le(abs(count[1] * 100 / total - 33), 2);
 	ck_assert_int_le(abs(count[2] * 100 / total - 17), 2);
+	/* one shared round: picks spread over the two workers in any order
+	 * still give exact shares, as one balancer would */
+	memset(count, 0, sizeof(count));
+	for (int i = 0; i < 600; i++)
+		count[pick_pos(&f, (i * 7 / 3) % 2 ? &w1 : &w2, NULL)]++;
+	ck_assert_int_eq(count[0], 300);
+	ck_assert_int_eq(count[1], 200);
+	ck_assert_int_eq(count[2], 100);
 	lb_be_release(&w1);
 	lb_be_release(&w2);
 	fx_close(&f);
@@ -336,6 +344,13 @@ START_TEST(leastconn_prefers_idle_and_spreads_ties)
 	ck_assert_int_eq(count[0], 100);
 	ck_assert_int_eq(count[1], 100);
 	ck_assert_int_eq(count[2], 100);
+	/* ... across workers too: three in a row, whichever worker takes
+	 * each, go to three different servers */
+	memset(count, 0, sizeof(count));
+	count[pick_pos(&f, &w1, NULL)]++;
+	count[pick_pos(&f, &w1, NULL)]++;
+	count[pick_pos(&f, &w2, NULL)]++;
+	ck_assert(count[0] == 1 && count[1] == 1 && count[2] == 1);
 	/* another worker holds 5 on a and b: this one sees it and goes to c */
 	for (int i = 0; i < 5; i++) {
 		ck_assert_int_eq(lb_take(f.b, fx_first(&f)), 0);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "weir/log.h"
 #include "weir/logfmt.h"
 #include "testutil.h"
 #include "check_main.h"
@@ -224,6 +225,27 @@ START_TEST(samples)
 }
 END_TEST
 
+/* %B counts heads as HAProxy 2.6 does (figures from its logs for the same
+ * bytes): start line +16, each header -4, the end of the head -1, and
+ * Connection: close|keep-alive not at all. */
+START_TEST(head_sizes)
+{
+	const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Served-By: s1\r\n"
+			 "Content-Length: 3\r\n\r\n";
+	ck_assert_int_eq(logfmt_head_size(ok, strlen(ok)), 84 - 3 + 3);
+	const char *deny = "HTTP/1.1 403 Forbidden\r\ncontent-length: 93\r\ncache-control: "
+			   "no-cache\r\ncontent-type: text/html\r\n\r\n";
+	ck_assert_int_eq(logfmt_head_size(deny, strlen(deny)), 192 - 93);
+	const char *close = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 107\r\n"
+			    "cache-control: no-cache\r\nConnection:  Close \r\n"
+			    "content-type: text/html\r\n\r\n";
+	ck_assert_int_eq(logfmt_head_size(close, strlen(close)), 217 - 107);
+	/* other Connection values are headers there */
+	const char *up = "HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\n\r\n";
+	ck_assert_int_eq(logfmt_head_size(up, strlen(up)), 20 + 3 + 8 + 19 + 17 + 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("logfmt");
@@ -237,6 +259,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, guide_formats);
 	tcase_add_test(tc, builtin_formats);
 	tcase_add_test(tc, samples);
+	tcase_add_test(tc, head_sizes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -68,8 +68,11 @@ for i in 1 2 3 4 5; do
 done
 check "a normal client is served 5 times of 5 among them" test $served = 5
 check "each within 1.5 s (slowest ${worst} s)" between "$worst" 0 1.5
-check "the normal requests reached the backend, the slow ones never did" \
-	test "$(echo REQUESTS | socat -T2 - "TCP:127.0.0.1:$BECTL" | sed -n 2p)" = "requests=5 accepted=5 rejected=0"
+# (weir may carry the five over one pooled server connection: HAProxy's
+# safe reuse opens one per client connection, so accepted is 1 to 5)
+got=$(echo REQUESTS | socat -T2 - "TCP:127.0.0.1:$BECTL" | sed -n 2p)
+check "the normal requests reached the backend, the slow ones never did ($got)" \
+	grep -Eq '^requests=5 accepted=[1-5] rejected=0$' <<<"$got"
 
 wait $slow
 res=$(cat "$T_TMP/slow.json")
