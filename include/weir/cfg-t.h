@@ -385,6 +385,14 @@ struct capture_conf {
  * One proxy: frontend, backend, listen, or a defaults section.
  * Fields marked (FE) matter only with PX_CAP_FE, (BE) only with PX_CAP_BE.
  */
+/* `retry-on` conditions (HAProxy's names; statuses are a list of their own). */
+#define RETRY_ON_CONN_FAILURE   (1u << 0)
+#define RETRY_ON_EMPTY_RESPONSE (1u << 1)
+#define RETRY_ON_JUNK_RESPONSE  (1u << 2)
+#define RETRY_ON_RESP_TIMEOUT   (1u << 3)
+#define RETRY_ON_0RTT_REJECTED  (1u << 4)
+#define RETRY_ON_ALL_RETRYABLE  (0x1fu | (1u << 5))
+
 struct proxy_conf {
 	char *name;                 /* "" for an anonymous defaults section */
 	unsigned cap;               /* enum px_cap */
@@ -400,7 +408,7 @@ struct proxy_conf {
 	int fullconn;               /* (BE) */
 	int backlog;
 	int retries;                /* default 3 */
-	unsigned retry_on;          /* RETRY_ON_* bitmask, see src/cfg/kw_proxy.c */
+	unsigned retry_on;          /* RETRY_ON_* bitmask (conn-failure by default) */
 	struct vec retry_on_status; /* int status codes, as intptr_t */
 	struct timeouts timeout;
 	uint64_t options;           /* bit per enum px_opt */

@@ -50,12 +50,12 @@ static const struct {
 	unsigned bit;
 } retry_on_names[] = {
 	{ "none", 0 },
-	{ "conn-failure", 1 << 0 },
-	{ "empty-response", 1 << 1 },
-	{ "junk-response", 1 << 2 },
-	{ "response-timeout", 1 << 3 },
-	{ "0rtt-rejected", 1 << 4 },
-	{ "all-retryable-errors", 0x1f | (1 << 5) },
+	{ "conn-failure", RETRY_ON_CONN_FAILURE },
+	{ "empty-response", RETRY_ON_EMPTY_RESPONSE },
+	{ "junk-response", RETRY_ON_JUNK_RESPONSE },
+	{ "response-timeout", RETRY_ON_RESP_TIMEOUT },
+	{ "0rtt-rejected", RETRY_ON_0RTT_REJECTED },
+	{ "all-retryable-errors", RETRY_ON_ALL_RETRYABLE },
 };
 
 static const int retry_statuses[] = { 401, 403, 404, 408, 425, 500, 501, 502, 503, 504 };

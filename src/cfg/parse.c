@@ -82,6 +82,7 @@ void cfg_proxy_builtin_defaults(struct proxy_conf *px)
 {
 	px->mode = PX_MODE_TCP;
 	px->retries = 3;
+	px->retry_on = RETRY_ON_CONN_FAILURE;   /* HAProxy's default */
 	px->timeout = (struct timeouts){
 		TIME_UNSET, TIME_UNSET, TIME_UNSET, TIME_UNSET, TIME_UNSET, TIME_UNSET,
 		TIME_UNSET, TIME_UNSET, TIME_UNSET, TIME_UNSET, TIME_UNSET };

@@ -157,6 +157,8 @@ void http_log_head_out(struct session *s, const char *head, size_t len);
 void http_reply_local(struct session *s, struct sbuf *reply, int status, int close);
 
 /* http_fwd.c */
+/* Forgets the response of a failed attempt (before a retry). */
+void http_res_reset(struct session *s);
 /* A server connection is ready (new, connecting, or from the pool):
  * send the request head and start reading the response. */
 void http_srv_attach(struct session *s);

@@ -514,6 +514,25 @@ static void bad_response(struct session *s)
 	http_fail(s, 502, 'P', 'H');
 }
 
+/* A response head that is not HTTP (or never ends): retried when
+ * `retry-on junk-response` allows, else 502. */
+static void junk_response(struct session *s)
+{
+	if (!sess_l7_retry(s, RETRY_ON_JUNK_RESPONSE, 0))
+		bad_response(s);
+}
+
+void http_res_reset(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	http_msg_reset(&t->res);
+	t->sin_len = 0;
+	t->got_res_byte = 0;
+	t->res_status = 0;
+	t->t_res = 0;
+	t->rs = RS_NONE;
+}
+
 /* Runs one response list of one proxy. 1 when the response was replaced
  * (deny), 0 to go on. */
 static int run_res_rules(struct session *s, const struct proxy_conf *px, enum rule_list list)
@@ -659,14 +678,16 @@ static void res_head(struct session *s)
 		int n = h1_parse_response(&t->res, t->sin, t->sin_len, t->cap / 2, t->req.meth, &err);
 		if (n == 0) {
 			if (t->sin_len >= t->cap)
-				bad_response(s);
+				junk_response(s);
 			return;
 		}
 		if (n < 0) {
-			bad_response(s);
+			junk_response(s);
 			return;
 		}
 		consume(t->sin, &t->sin_len, (size_t)n);
+		if (t->res.status >= 200 && sess_l7_retry(s, 0, t->res.status))
+			return;   /* a status retry-on names: this response is dropped */
 		if (t->res.status >= 200 || t->res.status == 101)
 			break;
 		/* 1xx interim (100 Continue, 103): forwarded as it came */
@@ -731,7 +752,10 @@ static void srv_gone(struct session *s, int err)
 		return;
 	}
 	if (t->rs == RS_HEAD) {
-		http_fail(s, 502, 'S', 'H');
+		/* closed with nothing, or in the middle of a head */
+		if (!sess_l7_retry(s, t->got_res_byte ? RETRY_ON_JUNK_RESPONSE :
+				   RETRY_ON_EMPTY_RESPONSE, 0))
+			http_fail(s, 502, 'S', 'H');
 		return;
 	}
 	sess_set_term(s, 'S', 'D');

@@ -577,7 +577,7 @@ void sess_connect_failed(struct session *s, int timeout)
 		relay_detach_server(s);
 	s->srvc.xprt->close(&s->srvc, 1);
 	s->srvc.fd = -1;
-	if (s->retries >= s->be->px->retries) {
+	if (s->retries >= s->be->px->retries || !(s->be->px->retry_on & RETRY_ON_CONN_FAILURE)) {
 		shm_shard_add(&shm_be_shard(shm, wk, s->be->be)->econ, 1);
 		shm_shard_add(&shm_srv_shard(shm, wk, (uint32_t)s->srv)->econ, 1);
 		sess_abort(s, timeout ? 's' : 'S', 'C', 503);
@@ -670,6 +670,49 @@ void sess_reconnect(struct session *s)
 	s->txn->no_pool = 1;
 	s->txn->srv_reused = 0;
 	try_connect(s);
+}
+
+/* Does `retry-on` name this failure (a RETRY_ON_* bit, or a status)? */
+static int retry_wanted(const struct proxy_conf *px, unsigned why, int status)
+{
+	if (why)
+		return (px->retry_on & why) != 0;
+	for (int i = 0; i < px->retry_on_status.n; i++)
+		if ((int)(intptr_t)px->retry_on_status.v[i] == status)
+			return 1;
+	return 0;
+}
+
+int sess_l7_retry(struct session *s, unsigned why, int status)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *px = s->be->px;
+	/* only what weir can send again as it was: a request without a body
+	 * and with a method safe to repeat, nothing of any response sent to
+	 * the client yet, and tries left */
+	if (!t || !t->replayable || t->rq != RQ_DONE || t->bytes_out || s->retries >= px->retries ||
+	    !retry_wanted(px, why, status))
+		return 0;
+	int redis = should_redispatch(s);
+	count_retry(s, redis);
+	s->retries++;
+	http_srv_detach(s);
+	s->srvc.xprt->close(&s->srvc, 1);
+	s->srvc.fd = -1;
+	http_res_reset(s);
+	t->no_pool = 1;          /* a fresh connection: the failure may be the old one's */
+	t->srv_reused = 0;
+	if (redis) {
+		s->avoid = (uint32_t)s->srv;
+		lb_release_slot(s->w->p->shm, (uint32_t)s->srv);
+		s->has_slot = 0;
+		s->redispatched = 1;
+		s->srv = -1;
+		if (assign_server(s) != 0)
+			return 1;
+	}
+	try_connect(s);
+	return 1;
 }
 
 /* An idle connection to the chosen server, when the reuse mode allows:

@@ -160,6 +160,14 @@ void sess_backend_chosen(struct session *s);
 struct wk_be *sess_be_of(struct session *s, const struct proxy_conf *bpx);
 void sess_get_server(struct session *s);
 void sess_reconnect(struct session *s);
+/* `retry-on` beyond conn-failure (HAProxy's layer-7 retries): the server
+ * failed this request in a way `why` (a RETRY_ON_* bit; 0 with `status`
+ * for a response status) names. When retry-on lists it, retries are
+ * left and the request can be sent again as it was, the server
+ * connection is dropped and the request goes out on a fresh one (another
+ * server on the last try with `option redispatch`): 1. Else 0, and the
+ * caller fails the request as it would have. */
+int sess_l7_retry(struct session *s, unsigned why, int status);
 int http_take_idle(struct session *s);
 void sess_observe_status(struct session *s, int status);
 
