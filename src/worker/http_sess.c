@@ -23,6 +23,7 @@
 #include "weir/cfg.h"
 #include "weir/lb.h"
 #include "weir/log.h"
+#include "weir/rule.h"
 #include "weir/shm.h"
 #include "weir/stats.h"
 #include "http-int.h"
@@ -572,7 +573,8 @@ int http_expired(struct session *s, int64_t now)
 		break;
 	}
 	if (t->rs == RS_HEAD) {
-		http_fail(s, 504, 's', 'H');
+		if (!sess_l7_retry(s, RETRY_ON_RESP_TIMEOUT, 0))
+			http_fail(s, 504, 's', 'H');
 		return 1;
 	}
 	int cli_side = t->cout.len && now >= s->cli_active +
@@ -956,6 +958,33 @@ static int serve_stats(struct session *s)
 	return 1;
 }
 
+/* `monitor-uri`: a probe of weir itself by an outer load balancer,
+ * answered here before any rule, neither forwarded nor logged, as HAProxy
+ * documents: 200, or 503 when a `monitor fail` condition holds (say, no
+ * server left in the backend). The URI is compared as received. */
+static int serve_monitor(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	const char *uri = rule_monitor_uri(s->fe);
+	if (!uri || strlen(uri) != t->req.uri.len ||
+	    memcmp(uri, http_str_ptr(&t->req, t->req.uri), t->req.uri.len) != 0)
+		return 0;
+	int st = 200;
+	const struct rule *r;
+	VEC_EACH(&s->fe->monitor_uri, const struct rule *, r) {
+		t->smp.scr.used = 0;
+		if (r->act == ACT_MONITOR_FAIL && acl_cond_eval(r->cond, &t->smp)) {
+			st = 503;
+			break;
+		}
+	}
+	count_fe(s, offsetof(struct shm_fe_shard, intercepted));
+	sess_set_term(s, 'L', 'R');
+	t->log_level = HTTP_LOG_SILENT;
+	reply_error(s, st, 1);
+	return 1;
+}
+
 static void serialize_request(struct session *s)
 {
 	struct http_txn *t = s->txn;
@@ -1020,6 +1049,8 @@ static void process_request(struct session *s)
 	t->rq = RQ_WAIT;
 	t->req_counter++;
 	count_request(s);
+	if (serve_monitor(s))
+		return;
 	take_captures(s);
 	if (run_req_rules(s, s->fe))
 		return;
