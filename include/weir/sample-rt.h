@@ -100,6 +100,11 @@ struct smp_ctx {
 	struct smp_vars *vars;                /* NULL: variables unavailable */
 	struct smp_scratch scr;
 	int ssl;                              /* the client connection is TLS */
+	/* layer 6: the client's first bytes while tcp-request content rules
+	 * inspect them (payload_on); the L6 fetches are "not found" without */
+	const unsigned char *payload;
+	size_t payload_len;
+	int payload_on;
 };
 
 /* ------------------------------------------------------------ entry points */

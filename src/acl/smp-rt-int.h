@@ -31,6 +31,14 @@ SMP_FN(smp_fetch_addr);
 SMP_FN(smp_fetch_port);
 SMP_FN(smp_fetch_ssl_fc);
 
+/* ------------------------------------------------ layer 6 (smp_l6_rt.c) */
+SMP_FN(smp_fetch_req_len);
+SMP_FN(smp_fetch_req_payload);
+SMP_FN(smp_fetch_req_ssl_hello_type);
+SMP_FN(smp_fetch_req_ssl_ver);
+SMP_FN(smp_fetch_req_ssl_sni);
+SMP_FN(smp_fetch_req_ssl_alpn);
+
 /* ------------------------------------------------ HTTP fetches (smp_http_rt.c) */
 SMP_FN(smp_fetch_proto_http);
 SMP_FN(smp_fetch_method);

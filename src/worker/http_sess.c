@@ -1049,6 +1049,9 @@ static void process_request(struct session *s)
 	t->rq = RQ_WAIT;
 	t->req_counter++;
 	count_request(s);
+	t->smp.scr.used = 0;
+	if (inspect_http(s, &t->smp))
+		return;
 	if (serve_monitor(s))
 		return;
 	take_captures(s);

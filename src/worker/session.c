@@ -67,6 +67,7 @@ static int64_t deadline(const struct session *s)
 	case SESS_QUEUED:
 	case SESS_CONNECTING:
 	case SESS_TURNAROUND:
+	case SESS_INSPECT:
 		return s->deadline_state;
 	case SESS_ESTABLISHED:
 		return relay_deadline(s);
@@ -153,6 +154,14 @@ static void tmo_step(struct session *s, int64_t now)
 	case SESS_ESTABLISHED:
 		if (relay_expired(s, now))
 			return;   /* freed */
+		break;
+	case SESS_INSPECT:
+		if (now >= s->deadline_state) {
+			sess_hold(s);
+			inspect_expired(s);
+			sess_release(s);
+			return;
+		}
 		break;
 	default:
 		return;
@@ -394,20 +403,35 @@ void sess_free(struct session *s)
 
 /* ------------------------------------------------------------ backend choice */
 
-/* The backend of a frontend: the first `use_backend` without a condition,
- * else `default_backend`; a listen section is its own backend. Conditional
- * rules need the ACL runtime (HTTP issue) and are not evaluated yet. */
+/* The backend of a frontend in mode tcp: the first `use_backend` whose
+ * condition holds (on the client's address and, after inspection, on the
+ * bytes it sent: SNI routing), its name built from `%[...]` when dynamic;
+ * else `default_backend`; a listen section is its own backend. */
 static struct wk_be *choose_backend(struct session *s)
 {
 	struct weir_proc *p = s->w->p;
 	const struct proxy_conf *fe = s->fe;
 	const struct proxy_conf *bpx = NULL;
 	const struct rule *r;
-	VEC_EACH(&fe->switching_rules, const struct rule *, r)
-		if (!r->cond && !r->dynamic && r->backend) {
+	struct smp_ctx c;
+	sess_smp_ctx(s, &c);
+	VEC_EACH(&fe->switching_rules, const struct rule *, r) {
+		c.scr.used = 0;
+		if (!acl_cond_eval(r->cond, &c))
+			continue;
+		if (!r->dynamic) {
 			bpx = r->backend;
 			break;
 		}
+		struct log_sess ls;
+		char name[256];
+		sess_fill_log(s, &ls, wk_now_ms());
+		ls.smp = &c;
+		c.scr.used = 0;
+		if (r->fmt && logfmt_build(r->fmt, &ls, name, sizeof(name)) > 0 &&
+		    (bpx = cfg_find_proxy(p->cfg, name, PX_CAP_BE)) != NULL)
+			break;
+	}
 	if (!bpx && fe->default_backend)
 		bpx = cfg_find_proxy(p->cfg, fe->default_backend, PX_CAP_BE);
 	if (!bpx && (fe->cap & PX_CAP_BE))
@@ -818,16 +842,37 @@ static struct session *sess_new(struct wk_listener *wl, int fd)
 /* `tcp-request connection accept|reject [if cond]`: the first rule whose
  * condition holds decides; reject closes at once, unlogged (HAProxy's
  * behaviour: nothing was requested yet). 1 to go on. */
+void sess_smp_ctx(struct session *s, struct smp_ctx *c)
+{
+	struct weir_proc *p = s->w->p;
+	*c = (struct smp_ctx){ .cli = &s->cli_addr, .fe_addr = sess_frontend_addr(s), .cfg = p->cfg,
+			       .fe = s->fe, .fe_rec = (int)s->fe_rec, .be_rec = -1,
+			       .be_of_px = p->layout->be_of_px, .fe_of_px = p->layout->fe_of_px,
+			       .shm = p->shm, .scr = { s->w->smp_scratch, s->w->smp_scratch_cap, 0 } };
+	if (s->c2s.buf) {
+		c->payload = (const unsigned char *)s->c2s.buf + s->c2s.off;
+		c->payload_len = s->c2s.len;
+		c->payload_on = 1;
+	}
+}
+
+void sess_count_in(struct session *s, size_t n)
+{
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	s->bytes_in += n;
+	shm_shard_add(&shm_fe_shard(shm, wk, s->fe_rec)->bin, n);
+	shm_shard_add(&shm_li_shard(shm, wk, s->wl->l->li)->bin, n);
+}
+
 static int tcp_conn_rules(struct session *s)
 {
 	const struct vec *rules = &s->fe->tcp_req_conn_rules;
 	if (!rules->n)
 		return 1;
 	struct weir_proc *p = s->w->p;
-	struct smp_ctx c = { .cli = &s->cli_addr, .fe_addr = sess_frontend_addr(s), .cfg = p->cfg,
-			     .fe = s->fe, .fe_rec = (int)s->fe_rec, .be_rec = -1,
-			     .be_of_px = p->layout->be_of_px, .fe_of_px = p->layout->fe_of_px,
-			     .shm = p->shm, .scr = { s->w->smp_scratch, s->w->smp_scratch_cap, 0 } };
+	struct smp_ctx c;
+	sess_smp_ctx(s, &c);
 	const struct rule *r;
 	VEC_EACH(rules, const struct rule *, r) {
 		c.scr.used = 0;
@@ -867,6 +912,14 @@ void sess_accept(struct wk_listener *wl, int fd, const struct sockaddr_storage *
 		sess_release(s);
 		return;
 	}
+	if (inspect_wanted(s->fe))
+		inspect_start(s);
+	else
+		sess_tcp_route(s);
+}
+
+void sess_tcp_route(struct session *s)
+{
 	s->be = choose_backend(s);
 	if (!s->be) {
 		sess_set_term(s, 'P', 'R');

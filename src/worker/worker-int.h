@@ -78,6 +78,7 @@ enum sess_state {
 	SESS_INIT = 0,
 	SESS_QUEUED,                 /* waiting for a server slot */
 	SESS_TURNAROUND,             /* waiting before a retry */
+	SESS_INSPECT,                /* tcp-request inspect-delay: reading the first bytes */
 	SESS_CONNECTING,
 	SESS_ESTABLISHED,
 	SESS_CLOSED,
@@ -160,6 +161,22 @@ void sess_backend_chosen(struct session *s);
 struct wk_be *sess_be_of(struct session *s, const struct proxy_conf *bpx);
 void sess_get_server(struct session *s);
 void sess_reconnect(struct session *s);
+/* Mode tcp after the frontend's rules: the backend, a server, connect. */
+void sess_tcp_route(struct session *s);
+/* The sample context of the session's client connection (and, once
+ * inspected, of the bytes it sent: see inspect.c). */
+struct smp_ctx;
+void sess_smp_ctx(struct session *s, struct smp_ctx *c);
+/* Bytes read from the client before a backend is chosen. */
+void sess_count_in(struct session *s, size_t n);
+
+/* inspect.c: tcp-request content rules and inspect-delay */
+int inspect_wanted(const struct proxy_conf *fe);
+/* Mode tcp: inspects (or judges at once) and then routes, or closes. */
+void inspect_start(struct session *s);
+void inspect_expired(struct session *s);
+/* Mode http, for each request: 1 when a rule rejected it (closed). */
+int inspect_http(struct session *s, struct smp_ctx *c);
 /* `retry-on` beyond conn-failure (HAProxy's layer-7 retries): the server
  * failed this request in a way `why` (a RETRY_ON_* bit; 0 with `status`
  * for a response status) names. When retry-on lists it, retries are

@@ -703,12 +703,72 @@ START_TEST(scratch_full)
 }
 END_TEST
 
+/* A ClientHello as RFC 8446 4.1.2 lays it out: server_name a.test,
+ * ALPN h2 then http/1.1, supported_versions 1.3 and 1.2. */
+static size_t client_hello(unsigned char *b)
+{
+	static const unsigned char ext[] = {
+		0x00, 0x00, 0x00, 0x0b, 0x00, 0x09, 0x00, 0x00, 0x06, 'a', '.', 't', 'e', 's', 't',
+		0x00, 0x10, 0x00, 0x0e, 0x00, 0x0c, 0x02, 'h', '2', 0x08, 'h', 't', 't', 'p', '/', '1',
+		'.', '1',
+		0x00, 0x2b, 0x00, 0x05, 0x04, 0x03, 0x04, 0x03, 0x03,
+	};
+	size_t n = 0, hs;
+	b[n++] = 22, b[n++] = 3, b[n++] = 1, n += 2;        /* record; length later */
+	hs = n;
+	b[n++] = 1, n += 3;                                  /* ClientHello; length later */
+	b[n++] = 3, b[n++] = 3;                              /* legacy_version 1.2 */
+	memset(b + n, 0x5a, 32), n += 32;                    /* random */
+	b[n++] = 0;                                          /* session id */
+	b[n++] = 0, b[n++] = 2, b[n++] = 0x13, b[n++] = 0x01; /* one suite */
+	b[n++] = 1, b[n++] = 0;                              /* null compression */
+	b[n++] = 0, b[n++] = sizeof(ext);
+	memcpy(b + n, ext, sizeof(ext)), n += sizeof(ext);
+	size_t body = n - hs - 4, rec = n - 5;
+	b[hs + 1] = 0, b[hs + 2] = (unsigned char)(body >> 8), b[hs + 3] = (unsigned char)body;
+	b[3] = (unsigned char)(rec >> 8), b[4] = (unsigned char)rec;
+	return n;
+}
+
+START_TEST(layer6_client_hello)
+{
+	unsigned char hello[256];
+	size_t n = client_hello(hello);
+	/* not inspecting: the layer 6 fetches find nothing */
+	ck_assert_ptr_null(eval_str("req.ssl_sni"));
+	sc.payload = hello, sc.payload_len = n, sc.payload_on = 1;
+	ck_assert_str_eq(eval_str("req.ssl_sni"), "a.test");
+	ck_assert_str_eq(eval_str("req_ssl_sni,upper"), "A.TEST");
+	ck_assert_str_eq(eval_str("req.ssl_alpn"), "h2");
+	ck_assert_int_eq(eval_int("req.ssl_hello_type"), 1);
+	ck_assert_int_eq(eval_int("req.ssl_ver"), 0x0304);
+	ck_assert_int_eq(eval_int("req.len"), (long long)n);
+	ck_assert_str_eq(eval_str("req.payload(0,3),hex"), "160301");
+	ck_assert_ptr_null(eval_str("req.payload(0,1000)"));   /* not all there */
+	/* every truncation is "not found", never a read past the data (ASan) */
+	for (size_t k = 0; k < n; k++) {
+		sc.payload_len = k;
+		ck_assert_msg(eval_str("req.ssl_sni") == NULL, "SNI found in %zu of %zu bytes", k, n);
+	}
+	/* lengths that lie (a name longer than its extension) */
+	sc.payload_len = n;
+	hello[n - 42 + 8] = 0x40;          /* the host_name length: 64 */
+	ck_assert_ptr_null(eval_str("req.ssl_sni"));
+	/* plain text is no hello */
+	sc.payload = (const unsigned char *)"GET / HTTP/1.1\r\n", sc.payload_len = 16;
+	ck_assert_ptr_null(eval_str("req.ssl_sni"));
+	ck_assert_str_eq(eval_str("req.payload(0,4)"), "GET ");
+	sc.payload = NULL, sc.payload_len = 0, sc.payload_on = 0;
+}
+END_TEST
+
 static Suite *smp_rt_suite(void)
 {
 	Suite *s = suite_create("smp_rt");
 	TCase *tc = tcase_create("eval");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, host_path_method);
+	tcase_add_test(tc, layer6_client_hello);
 	tcase_add_test(tc, or_not_anonymous);
 	tcase_add_test(tc, same_name_ored);
 	tcase_add_test(tc, predefined);
