@@ -78,6 +78,7 @@ struct http_txn {
 	/* inputs: bytes read, not yet consumed */
 	char *cin, *sin;
 	uint32_t cin_len, sin_len, cap;
+	uint32_t sin_skip;           /* the final response's head, parsed, still in sin */
 	/* outputs */
 	struct obuf cout, sout;
 	/* heads */

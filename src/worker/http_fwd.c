@@ -129,6 +129,36 @@ int http_send(struct session *s, int to_cli, const char *p, size_t n)
 	return 0;
 }
 
+/* A head and the body bytes after it, to the client: gathered in one
+ * send where the transport can, else joined in the head buffer first. */
+static int http_send_head(struct session *s, struct sbuf *head, const char *body, size_t nb)
+{
+	struct http_txn *t = s->txn;
+	struct conn *c = &s->cli;
+	if (!nb || !c->xprt->snd2 || t->cout.len) {
+		sbuf_add(head, body, nb);
+		return http_send(s, 1, head->s, head->len);
+	}
+	count_io(s, 0, head->len + nb);
+	ssize_t m = c->xprt->snd2(c, head->s, head->len, body, nb);
+	if (m == XPRT_ERROR) {
+		io_fail(s, 1);
+		return -1;
+	}
+	if (m == XPRT_AGAIN)
+		m = 0;
+	if (m > 0)
+		s->cli_active = wk_coarse_ms();
+	/* the rest waits for the next writable edge */
+	size_t left_h = (size_t)m < head->len ? head->len - (size_t)m : 0;
+	size_t off_b = (size_t)m > head->len ? (size_t)m - head->len : 0;
+	if (left_h)
+		ob_append(&t->cout, head->s + (head->len - left_h), left_h, s->w->bufsize);
+	if (off_b < nb)
+		ob_append(&t->cout, body + off_b, nb - off_b, s->w->bufsize);
+	return 0;
+}
+
 /* A writable edge: flush what waits. 1 when drained, 0 not yet, -1 when
  * the session failed. */
 static int flush(struct session *s, int to_cli)
@@ -459,7 +489,7 @@ void http_srv_attach_sc(struct session *s, struct srv_conn *sc)
 	struct http_txn *t = s->txn;
 	if (!t->sin)
 		t->sin = xmalloc(t->cap);
-	t->sin_len = 0;
+	t->sin_len = t->sin_skip = 0;
 	t->sout.len = t->sout.off = 0;
 	t->got_res_byte = 0;
 	if (t->sc && t->sc != sc)
@@ -526,7 +556,7 @@ void http_res_reset(struct session *s)
 {
 	struct http_txn *t = s->txn;
 	http_msg_reset(&t->res);
-	t->sin_len = 0;
+	t->sin_len = t->sin_skip = 0;
 	t->got_res_byte = 0;
 	t->res_status = 0;
 	t->t_res = 0;
@@ -629,24 +659,27 @@ static void send_response(struct session *s)
 	sbuf_reset(&t->head);
 	h1_write_response(m, &t->head);
 	http_log_head_out(s, t->head.s, t->head.len);
+	size_t skip = t->sin_skip;
+	t->sin_skip = 0;
 	if (upgrade) {
+		consume(t->sin, &t->sin_len, skip);
 		start_tunnel(s);
 		return;
 	}
 	int done = 0;
 	struct http_err err;
-	ssize_t k = body_take(m->body, &t->rs_left, &t->rs_ck, t->sin, t->sin_len, &done, &err);
+	ssize_t k = body_take(m->body, &t->rs_left, &t->rs_ck, t->sin + skip, t->sin_len - skip,
+			      &done, &err);
 	if (k < 0) {
 		bad_response(s);
 		return;
 	}
-	sbuf_add(&t->head, t->sin, (size_t)k);
-	consume(t->sin, &t->sin_len, (size_t)k);
 	t->rs = done && m->body != HTTP_BODY_CLOSE ? RS_DONE : RS_BODY;
-	if (t->rs == RS_DONE && t->sin_len)
+	if (t->rs == RS_DONE && t->sin_len > skip + (size_t)k)
 		t->keep_srv = 0;   /* bytes after the response: not a clean connection */
-	if (http_send(s, 1, t->head.s, t->head.len) < 0)
+	if (http_send_head(s, &t->head, t->sin + skip, (size_t)k) < 0)
 		return;
+	consume(t->sin, &t->sin_len, skip + (size_t)k);
 	sess_arm_timer(s);
 	maybe_end(s);
 }
@@ -685,11 +718,15 @@ static void res_head(struct session *s)
 			junk_response(s);
 			return;
 		}
-		consume(t->sin, &t->sin_len, (size_t)n);
 		if (t->res.status >= 200 && sess_l7_retry(s, 0, t->res.status))
 			return;   /* a status retry-on names: this response is dropped */
-		if (t->res.status >= 200 || t->res.status == 101)
+		if (t->res.status >= 200 || t->res.status == 101) {
+			/* the head's bytes leave sin with the first body bytes
+			 * (send_response): one memmove less per response */
+			t->sin_skip = (uint32_t)n;
 			break;
+		}
+		consume(t->sin, &t->sin_len, (size_t)n);
 		/* 1xx interim (100 Continue, 103): forwarded as it came */
 		sbuf_reset(&t->head);
 		h1_write_response(&t->res, &t->head);

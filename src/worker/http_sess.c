@@ -13,10 +13,12 @@
  * denials, errors) and, through session.c, the gauges and server slots.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -384,6 +386,24 @@ static void hold_conn(struct session *s, struct srv_conn *sc)
 	t->held[t->nheld++] = sc;
 }
 
+/* The last read of the response filled the buffer exactly, so the edge
+ * is not spent: is there more? One peek answers, in that rare case only
+ * (without it the connection would be closed for nothing). */
+static int srv_quiet(struct session *s, struct srv_conn *sc)
+{
+	if (!sc->rd_ready)
+		return 1;
+	if (s->srvc.xprt != &xprt_raw)
+		return 0;   /* TLS may hold records the socket does not show */
+	char c;
+	ssize_t n = recv(s->srvc.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		sc->rd_ready = 0;
+		return 1;
+	}
+	return 0;
+}
+
 /* The transaction's server connection after its response: held for the
  * client's next request, given to the pool, or closed. */
 static void release_server(struct session *s)
@@ -393,8 +413,8 @@ static void release_server(struct session *s)
 	if (t->sc) {
 		struct srv_conn *sc = t->sc;
 		int reuse = t->keep_srv && t->rs == RS_DONE && t->rq == RQ_DONE && !t->sin_len &&
-			    !t->sout.len && s->state == SESS_ESTABLISHED && !sc->rd_ready &&
-			    !sc->peer_closed;
+			    !t->sout.len && s->state == SESS_ESTABLISHED && !sc->peer_closed &&
+			    srv_quiet(s, sc);
 		t->sc = NULL;
 		s->srvc.fd = -1;
 		if (!reuse)
@@ -406,7 +426,7 @@ static void release_server(struct session *s)
 		else
 			pool_put(s->w, sc);
 	}
-	t->sin_len = 0;
+	t->sin_len = t->sin_skip = 0;
 	if (s->has_slot) {
 		lb_release_slot(shm, (uint32_t)s->srv);
 		s->has_slot = 0;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "weir/conn.h"
@@ -22,6 +23,20 @@ static ssize_t raw_rcv(struct conn *c, void *buf, size_t len)
 static ssize_t raw_snd(struct conn *c, const void *buf, size_t len, int more)
 {
 	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return XPRT_AGAIN;
+	return XPRT_ERROR;
+}
+
+/* A gathering send: a response head and its first body bytes leave in
+ * one syscall without being copied together first. */
+static ssize_t raw_snd2(struct conn *c, const void *a, size_t na, const void *b, size_t nb)
+{
+	struct iovec iov[2] = { { (void *)a, na }, { (void *)b, nb } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 	if (n >= 0)
 		return n;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -50,6 +65,7 @@ const struct xprt_ops xprt_raw = {
 	.name = "raw",
 	.rcv = raw_rcv,
 	.snd = raw_snd,
+	.snd2 = raw_snd2,
 	.shutw = raw_shutw,
 	.close = raw_close,
 	.spliceable = 1,
