@@ -342,6 +342,10 @@ struct forwardfor_conf {
 	char *except;               /* network as written, NULL none */
 	char *header;               /* NULL: X-Forwarded-For */
 	int if_none;
+	/* `except`, parsed at load so a request only compares bytes */
+	int ex_family;              /* AF_INET, AF_INET6 */
+	unsigned char ex_addr[16];
+	int ex_bits;
 };
 
 struct errorfile_conf {

@@ -4,8 +4,10 @@
  * persistence, identity. Sections: defaults, frontend, backend, listen.
  * Runs in the master while loading.
  */
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "weir/kwtables.h"
@@ -246,6 +248,43 @@ static void dump_option(const struct cfg_kw *kw, struct cfg_emit *em, const void
 		cfg_emitv(em, "no", kw->name, NULL);
 }
 
+/* <addr>[/<bits>|/<dotted mask>] of `except` into ff; -1 when it is not
+ * a network (the caller says what to write). */
+static int parse_except(const char *text, struct forwardfor_conf *ff)
+{
+	char buf[INET6_ADDRSTRLEN + 20];
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	char *slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = 0;
+	ff->ex_family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	int max = ff->ex_family == AF_INET ? 32 : 128;
+	/* HAProxy also takes IPv4's short forms ("10.0.0/8"), as inet_aton */
+	if (inet_pton(ff->ex_family, buf, ff->ex_addr) != 1 &&
+	    (ff->ex_family != AF_INET || inet_aton(buf, (struct in_addr *)ff->ex_addr) == 0))
+		return -1;
+	ff->ex_bits = max;
+	if (!slash)
+		return 0;
+	struct in_addr m;
+	char *end;
+	long bits = strtol(slash, &end, 10);
+	if (*slash && !*end && bits >= 0 && bits <= max) {
+		ff->ex_bits = (int)bits;
+		return 0;
+	}
+	if (ff->ex_family != AF_INET || inet_pton(AF_INET, slash, &m) != 1)
+		return -1;
+	uint32_t v = ntohl(m.s_addr);
+	int n = __builtin_popcount(v);
+	if (n && v != ~0u << (32 - n))
+		return -1;   /* not contiguous: no such network */
+	ff->ex_bits = n;
+	return 0;
+}
+
 /* option forwardfor [except <network>] [header <name>] [if-none] */
 static int kw_forwardfor(struct cfg_ctx *ctx, int argc, char **argv)
 {
@@ -261,6 +300,12 @@ static int kw_forwardfor(struct cfg_ctx *ctx, int argc, char **argv)
 			   i + 1 < argc) {
 			char **dst = argv[i][0] == 'e' ? &ff.except : &ff.header;
 			*dst = arena_strdup(ctx->arena, argv[++i]);
+			if (dst == &ff.except && parse_except(ff.except, &ff) < 0) {
+				cfg_alert(ctx, "'option forwardfor' : '%s' is not a network after "
+					  "'except' (write an address with an optional mask, such as "
+					  "10.0.0.0/8 or 127.0.0.1)", ff.except);
+				return -1;
+			}
 		} else {
 			cfg_alert(ctx, "'option forwardfor' : unexpected '%s' (expected: "
 				  "[except <network>] [header <name>] [if-none])", argv[i]);

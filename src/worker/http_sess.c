@@ -658,40 +658,23 @@ int http_parse_request(struct session *s)
 
 /* ------------------------------------------------------------ forwardfor */
 
-static int addr_in_net(const struct sockaddr_storage *a, const char *net)
+/* Is the client in `except`'s network (parsed at load)? */
+static int addr_in_net(const struct sockaddr_storage *a, const struct forwardfor_conf *ff)
 {
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%s", net);
-	char *slash = strchr(buf, '/');
-	int bits = -1;
-	if (slash) {
-		*slash = 0;
-		bits = atoi(slash + 1);
-	}
-	if (a->ss_family == AF_INET) {
-		struct in_addr n;
-		if (inet_pton(AF_INET, buf, &n) != 1)
+	const uint8_t *x;
+	if (a->ss_family != ff->ex_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		x = (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
+	else
+		x = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
+	int bits = ff->ex_bits;
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+		if ((x[i] & m) != (ff->ex_addr[i] & m))
 			return 0;
-		if (bits < 0 || bits > 32)
-			bits = 32;
-		uint32_t mask = bits ? htonl(~0u << (32 - bits)) : 0;
-		return (((const struct sockaddr_in *)a)->sin_addr.s_addr & mask) == (n.s_addr & mask);
 	}
-	if (a->ss_family == AF_INET6) {
-		struct in6_addr n;
-		if (inet_pton(AF_INET6, buf, &n) != 1)
-			return 0;
-		if (bits < 0 || bits > 128)
-			bits = 128;
-		const uint8_t *x = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
-		for (int i = 0; i < 16 && bits > 0; i++, bits -= 8) {
-			uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-			if ((x[i] & m) != (n.s6_addr[i] & m))
-				return 0;
-		}
-		return 1;
-	}
-	return 0;
+	return 1;
 }
 
 /* `option forwardfor [except <net>] [header <name>] [if-none]`, in the
@@ -708,7 +691,7 @@ static int add_forwardfor(struct session *s)
 		return 0;
 	const struct forwardfor_conf *ff = &px->forwardfor;
 	const char *name = ff->header ? ff->header : "X-Forwarded-For";
-	if (ff->except && addr_in_net(&s->cli_addr, ff->except))
+	if (ff->except && addr_in_net(&s->cli_addr, ff))
 		return 0;
 	if (ff->if_none && http_hdr_find(&t->req, name, strlen(name), 0) >= 0)
 		return 0;

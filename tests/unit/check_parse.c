@@ -5,6 +5,7 @@
  * and the generic keywords of global and proxies.
  */
 #include <check.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,11 +203,42 @@ START_TEST(timeouts_and_options)
 	ck_assert_str_eq(b->forwardfor.except, "127.0.0.0/8");
 	ck_assert_str_eq(b->forwardfor.header, "X-Real-IP");
 	ck_assert_int_eq(b->forwardfor.if_none, 1);
+	/* parsed at load: family, bytes, bits */
+	ck_assert_int_eq(b->forwardfor.ex_family, AF_INET);
+	ck_assert_int_eq(b->forwardfor.ex_addr[0], 127);
+	ck_assert_int_eq(b->forwardfor.ex_bits, 8);
 	ck_assert_int_eq(b->retry_on, (1 << 0) | (1 << 1) | (1 << 3));
 	ck_assert_int_eq(b->http_reuse, HTTP_REUSE_AGGRESSIVE);
 	ck_assert_str_eq(b->cookie.name, "SERVERID");
 	ck_assert_int_eq(b->cookie.mode, COOKIE_INSERT);
 	ck_assert(b->cookie.indirect && b->cookie.nocache && b->cookie.httponly && b->cookie.secure);
+	cfg_free(c);
+}
+END_TEST
+
+/* the networks HAProxy 2.6 takes after `except`, and one it refuses */
+START_TEST(forwardfor_except_networks)
+{
+	static const struct { const char *net; int family, bits, b0; } ok[] = {
+		{ "10.0.0.0/255.255.0.0", AF_INET, 16, 10 }, { "10.0.0/8", AF_INET, 8, 10 },
+		{ "192.168.1.7", AF_INET, 32, 192 }, { "fe80::/10", AF_INET6, 10, 0xfe },
+	};
+	char text[256];
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "frontend f\n    option forwardfor except %s\n", ok[i].net);
+		struct cfg *c = t_load(text);
+		ck_assert_msg(c->nalerts == 0, "%s refused", ok[i].net);
+		struct proxy_conf *f = cfg_find_proxy(c, "f", PX_CAP_FE);
+		ck_assert_int_eq(f->forwardfor.ex_family, ok[i].family);
+		ck_assert_int_eq(f->forwardfor.ex_bits, ok[i].bits);
+		ck_assert_int_eq(f->forwardfor.ex_addr[0], ok[i].b0);
+		cfg_free(c);
+	}
+	struct cfg *c = t_load("frontend f\n    option forwardfor except 10.0.0.0/255.0.255.0\n");
+	ck_assert_int_eq(c->nalerts, 1);
+	ck_assert(t_diag(c, CFG_ALERT, "'option forwardfor' : '10.0.0.0/255.0.255.0' is not a "
+			 "network after 'except' (write an address with an optional mask, such as "
+			 "10.0.0.0/8 or 127.0.0.1)"));
 	cfg_free(c);
 }
 END_TEST
@@ -318,6 +350,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, nbproc);
 	tcase_add_test(tc, if_blocks);
 	tcase_add_test(tc, timeouts_and_options);
+	tcase_add_test(tc, forwardfor_except_networks);
 	tcase_add_test(tc, bad_values);
 	tcase_add_test(tc, no_not_allowed);
 	tcase_add_test(tc, userlists);
