@@ -86,6 +86,8 @@ struct smp_scratch {
 /* What a worker hands the evaluator for one stream. Any pointer may be
  * NULL when the data does not exist (no response yet, TCP mode): fetches
  * reading it then find nothing. */
+struct http_caps;
+
 struct smp_ctx {
 	const struct sockaddr_storage *cli;   /* client address (src) */
 	const struct sockaddr_storage *fe_addr; /* address the client reached (dst) */
@@ -105,6 +107,8 @@ struct smp_ctx {
 	const unsigned char *payload;
 	size_t payload_len;
 	int payload_on;
+	/* HTTP: the `capture request|response header` slots (capture.*.hdr) */
+	const struct http_caps *caps;
 };
 
 /* ------------------------------------------------------------ entry points */

@@ -286,11 +286,11 @@ const struct sample_fetch_def sample_fetches[] = {
 	F("req.body_size", "", A0, SINT, HRQBO),
 	F("req.body_param", "([<name>])", A(0, S), STR, HRQBO),
 	/* captures outlive the request, so responses and logs may read them */
-	F("capture.req.hdr", "(<idx>)", A(1, I), STR, INTRN),
+	FR("capture.req.hdr", "(<idx>)", A(1, I), STR, INTRN, smp_fetch_capture_hdr, NULL),
 	F("capture.req.method", "", A0, STR, INTRN),
 	F("capture.req.uri", "", A0, STR, INTRN),
 	F("capture.req.ver", "", A0, STR, INTRN),
-	F("capture.res.hdr", "(<idx>)", A(1, I), STR, HRSHV),
+	FR("capture.res.hdr", "(<idx>)", A(1, I), STR, HRSHV, smp_fetch_capture_hdr, "s"),
 	F("capture.res.ver", "", A0, STR, HRSHV),
 
 	/* HTTP response */

@@ -42,6 +42,7 @@ SMP_FN(smp_fetch_req_ssl_alpn);
 /* ------------------------------------------------ HTTP fetches (smp_http_rt.c) */
 SMP_FN(smp_fetch_proto_http);
 SMP_FN(smp_fetch_method);
+SMP_FN(smp_fetch_capture_hdr);
 SMP_FN(smp_fetch_path);
 SMP_FN(smp_fetch_query);
 SMP_FN(smp_fetch_url);

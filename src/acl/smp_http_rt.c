@@ -284,6 +284,22 @@ SMP_FN(smp_fetch_method)
 	return 0;
 }
 
+/* capture.req.hdr(<idx>) / capture.res.hdr(<idx>) (param "s"): what
+ * `capture request|response header` slot idx holds, in declaration order
+ * as HAProxy numbers them; not found while the slot is unset. */
+SMP_FN(smp_fetch_capture_hdr)
+{
+	const struct http_caps *k = c->caps;
+	if (!k || nargs < 1 || args[0].u.sint < 0)
+		return -1;
+	int res = param && param[0] == 's', i = (int)args[0].u.sint;
+	const struct http_cap *cap = res ? k->res : k->req;
+	if (i >= (res ? k->nres : k->nreq) || i >= HTTP_CAPS_MAX || !cap[i].set)
+		return -1;
+	smp_set_str(smp, k->data + cap[i].off, cap[i].len);
+	return 0;
+}
+
 /* path, pathq (param "q") */
 SMP_FN(smp_fetch_path)
 {

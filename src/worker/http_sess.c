@@ -133,6 +133,7 @@ static void smp_setup(struct session *s)
 	t->smp.fe_of_px = p->layout->fe_of_px;
 	t->smp.shm = p->shm;
 	t->smp.req = &t->req;
+	t->smp.caps = &t->caps;
 	t->smp.vars = &t->vars;
 	t->smp.scr.buf = t->smp_scratch;
 	t->smp.scr.cap = SMP_SCRATCH;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "weir/http-act.h"
 #include "testutil.h"
 #include "weir/acl.h"
 #include "weir/rule-t.h"
@@ -762,6 +763,27 @@ START_TEST(layer6_client_hello)
 }
 END_TEST
 
+/* capture.req.hdr(idx) reads the slots `capture request header` filled */
+START_TEST(capture_slots)
+{
+	static struct http_caps k;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.data, "www.example.com" "curl/8", 21);
+	k.req[0] = (struct http_cap){ 0, 15, 1 };
+	k.req[1] = (struct http_cap){ 15, 6, 1 };
+	k.res[0] = (struct http_cap){ 0, 3, 1 };
+	k.nreq = 3, k.nres = 1;
+	ck_assert_ptr_null(eval_str("capture.req.hdr(0)"));    /* no captures yet */
+	sc.caps = &k;
+	ck_assert_str_eq(eval_str("capture.req.hdr(0)"), "www.example.com");
+	ck_assert_str_eq(eval_str("capture.req.hdr(1),upper"), "CURL/8");
+	ck_assert_ptr_null(eval_str("capture.req.hdr(2)"));    /* declared, unset */
+	ck_assert_ptr_null(eval_str("capture.req.hdr(7)"));
+	ck_assert_str_eq(eval_str("capture.res.hdr(0)"), "www");
+	sc.caps = NULL;
+}
+END_TEST
+
 static Suite *smp_rt_suite(void)
 {
 	Suite *s = suite_create("smp_rt");
@@ -769,6 +791,7 @@ static Suite *smp_rt_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, host_path_method);
 	tcase_add_test(tc, layer6_client_hello);
+	tcase_add_test(tc, capture_slots);
 	tcase_add_test(tc, or_not_anonymous);
 	tcase_add_test(tc, same_name_ored);
 	tcase_add_test(tc, predefined);
