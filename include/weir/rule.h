@@ -35,4 +35,11 @@ const struct errorfile_conf *rule_errorfile(const struct proxy_conf *px, int sta
 /* Is `status` one HAProxy keeps an error page for (200, 400, ... 504)? */
 int rule_is_error_status(int status);
 
+/* The page px answers `status` with, resolved at the end of the load
+ * from its errorfile, errorfiles and http-error lines (its defaults' first,
+ * the last line naming the status wins): an errorfile's reply
+ * (PAYLOAD_ERRORFILE), or an http-error rule's. NULL when px has none of
+ * its own: the frontend's page, else the built-in one, applies. */
+const struct rule_reply *rule_error_page(const struct proxy_conf *px, int status);
+
 #endif

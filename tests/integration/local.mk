@@ -12,7 +12,7 @@ DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/relo
 	tests/integration/daemon/quickstart.sh tests/integration/daemon/agent.sh \
 	tests/integration/daemon/slowstart.sh tests/integration/daemon/observe.sh \
 	tests/integration/daemon/logdrop.sh tests/integration/daemon/websocket.sh \
-	tests/integration/daemon/reuse.sh
+	tests/integration/daemon/reuse.sh tests/integration/daemon/errorpages.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/tools/rawhttp.py tests/tools/slowloris.py tests/tools/wstest.py \
 	tests/tools/httpload.py tests/integration/daemon/smuggle.sh \
