@@ -289,8 +289,7 @@ static void import_one(struct resolve *rs, const struct http_errors_conf *he, in
 		cfg_diag_at(rs->cfg, CFG_WARNING, loc, "%s: status '%d' not declared in "
 			    "http-errors section '%s' (%s:%d); the proxy keeps its other page for "
 			    "it (add 'errorfile %d <file>' to the section)", px_label(rs->cfg, rs->px),
-			    status,
-			    he->name, he->loc.file, he->loc.line, status);
+			    status, he->name, he->loc.file, he->loc.line, status);
 }
 
 static void resolve_ref(struct resolve *rs, const struct rule_errorfiles *ref)
