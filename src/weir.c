@@ -60,7 +60,7 @@ static void print_keyword(const struct cfg_kw *kw, void *arg)
 {
 	(void)arg;
 	char secs[128] = "";
-	for (unsigned b = CFG_SEC_GLOBAL; b <= CFG_SEC_USERLIST; b <<= 1)
+	for (unsigned b = CFG_SEC_GLOBAL; b <= CFG_SEC_LAST; b <<= 1)
 		if (kw->sections & b) {
 			if (secs[0])
 				strcat(secs, ",");

@@ -11,6 +11,7 @@
  *    |     +-- acls[], rules (acl-t.h, rule-t.h), checks (check-t.h),
  *    |         stick table (stick-t.h), log targets, log format (log-t.h)
  *    +-- userlists[]     struct userlist_conf
+ *    +-- http_errors_secs[]  struct http_errors_conf (pages proxies import)
  *    +-- diags[]         every alert, warning and notice of the load
  *
  * Ownership: everything is allocated from cfg->arena and freed with it.
@@ -38,6 +39,7 @@ struct acl_cond;
 struct sample_expr;
 struct logfmt;
 struct stick_table_conf;
+struct rule_reply;
 
 /* Where a line came from. `file` points into the model's list of files. */
 struct cfg_loc {
@@ -61,7 +63,10 @@ enum cfg_section {
 	CFG_SEC_BACKEND = 1 << 3,
 	CFG_SEC_LISTEN = 1 << 4,
 	CFG_SEC_USERLIST = 1 << 5,
+	CFG_SEC_HTTP_ERRORS = 1 << 6,
 };
+/* The highest section bit, for loops over every section. */
+#define CFG_SEC_LAST CFG_SEC_HTTP_ERRORS
 #define CFG_SEC_FE (CFG_SEC_DEFAULTS | CFG_SEC_FRONTEND | CFG_SEC_LISTEN)
 #define CFG_SEC_BE (CFG_SEC_DEFAULTS | CFG_SEC_BACKEND | CFG_SEC_LISTEN)
 #define CFG_SEC_PX (CFG_SEC_DEFAULTS | CFG_SEC_FRONTEND | CFG_SEC_BACKEND | CFG_SEC_LISTEN)
@@ -348,12 +353,15 @@ struct forwardfor_conf {
 	int ex_bits;
 };
 
+/* `errorfile <code> <file>`, in a proxy or an http-errors section. */
 struct errorfile_conf {
 	int status;
 	char *path;                 /* errorfile */
 	char *content;              /* loaded file content (raw HTTP response) */
 	size_t content_len;
 	struct cfg_loc loc;
+	const struct rule_reply *reply;  /* the same page as a reply (PAYLOAD_ERRORFILE),
+					  * what a proxy's page table points to */
 };
 
 struct stats_auth {
@@ -482,6 +490,11 @@ struct proxy_conf {
 	struct vec errorfiles;      /* struct errorfile_conf * */
 	struct vec errorfiles_refs; /* struct rule_errorfiles * (rule-t.h) */
 	struct vec http_errors;     /* struct rule *: `http-error` (rule-t.h) */
+	struct vec error_decls;     /* struct rule_error_decl *: the three above in line
+				     * order, inherited ones first (rule-t.h) */
+	const struct rule_reply **error_pages;  /* the page of each error status,
+				     * resolved from error_decls at the end of the load
+				     * (src/proxy/errorfile.c); NULL entry: none here */
 	struct stats_conf stats;
 	/* hash-balance-factor, server-state-file-name and the like */
 	int hash_balance_factor;
@@ -511,6 +524,18 @@ struct userlist_conf {
 	struct cfg_loc loc;
 	struct vec users;           /* struct userlist_user * */
 	struct vec groups;          /* struct userlist_group * */
+};
+
+/* ---------------------------------------------------------------- http-errors */
+
+/* `http-errors <name>`: error pages that proxies import with `errorfiles
+ * <name> [codes]`, `http-error status <code> errorfiles <name>` or a
+ * reply's `errorfiles <name>`. */
+struct http_errors_conf {
+	char *name;
+	struct cfg_loc loc;
+	struct vec pages;           /* struct errorfile_conf *, in line order: the last
+				     * one of a status wins, as in a proxy */
 };
 
 /* ---------------------------------------------------------------- global */
@@ -620,6 +645,7 @@ struct cfg {
 	struct vec sections;        /* struct proxy_conf *: defaults and proxies interleaved,
 				     * in file order (what inherits from what) */
 	struct vec userlists;       /* struct userlist_conf * */
+	struct vec http_errors_secs; /* struct http_errors_conf *: http-errors sections */
 	struct vec files;           /* char *: loaded files, in order */
 	struct vec diags;           /* struct cfg_diag * */
 	int nalerts, nwarnings, nnotices;

@@ -27,6 +27,7 @@ struct cfg_ctx {
 	const char *kw;             /* the keyword as registered, "timeout connect" */
 	struct proxy_conf *px;      /* current proxy or defaults section */
 	struct userlist_conf *ul;
+	struct http_errors_conf *he;  /* current http-errors section */
 	struct cfg_words line;      /* the whole line: keyword words + arguments */
 	uintptr_t kw_data;          /* the keyword's `data` (generic setters) */
 };
@@ -123,6 +124,7 @@ struct proxy_conf *cfg_find_proxy(const struct cfg *cfg, const char *name, unsig
 struct proxy_conf *cfg_find_defaults(const struct cfg *cfg, const char *name);
 struct server_conf *cfg_find_server(const struct proxy_conf *px, const char *name);
 struct userlist_conf *cfg_find_userlist(const struct cfg *cfg, const char *name);
+struct http_errors_conf *cfg_find_http_errors(const struct cfg *cfg, const char *name);
 
 /* --------------------------------------------------------------- values */
 

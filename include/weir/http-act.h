@@ -125,9 +125,11 @@ int http_reply_rule(struct http_act_ctx *c, const struct rule *r, int close, str
 int http_reply_redirect(struct http_act_ctx *c, const struct rule_redirect *rd, int close,
 			struct sbuf *out);
 
-/* The error page of px (frontend or backend) for `status`: an `http-error`
- * rule, an `errorfile`, an `errorfiles` section page, else the built-in
- * page (HAProxy 2.6's text). Error pages always close. */
+/* The error page of px (the backend once chosen, else the frontend) for
+ * `status`: px's page (what its errorfile, errorfiles and http-error lines
+ * resolved to, the last line naming the status winning), else the
+ * frontend's (c->smp->fe), else the built-in page (HAProxy 2.6's text).
+ * Error pages always close. */
 int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ctx *c,
 		     struct sbuf *out);
 
@@ -148,9 +150,10 @@ int http_auth_check(const struct cfg *cfg, const char *ul, const char *groups,
 const char *http_reply_reason(int status);
 
 /* The error page for a request the HTTP/1 layer refused before any rule
- * ran (a parse error's 400, the 408 of `timeout http-request`, 501): as
- * http_reply_error(), but a built-in page goes out as HAProxy's mux sends
- * it, header names in their original case ("Content-length: 90").
+ * ran (a parse error's 400, the 408 of `timeout http-request`, 501): the
+ * frontend px's own page if it has one, else the built-in page as
+ * HAProxy's mux sends it, header names in their original case
+ * ("Content-length: 90").
  * Always closes. */
 int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *out);
 

@@ -20,5 +20,6 @@ extern const struct cfg_kw_table acl_kw_table;         /* src/acl/acl_kw.c */
 extern const struct cfg_kw_table rule_kw_table;        /* src/proxy/rule_kw.c */
 extern const struct cfg_kw_table stick_kw_table;       /* src/stick/stick_kw.c */
 extern const struct cfg_kw_table userlist_kw_table;    /* src/cfg/kw_userlist.c */
+extern const struct cfg_kw_table errorfile_kw_table;   /* src/proxy/errorfile.c */
 
 #endif

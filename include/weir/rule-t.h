@@ -21,6 +21,9 @@
  *   http_errors                            `http-error` (RULE_HTTP_ERROR)
  *   errorfiles                             struct errorfile_conf *
  *   errorfiles_refs                        struct rule_errorfiles *
+ *   error_decls                            struct rule_error_decl *: the
+ *                                          errorfile, errorfiles and
+ *                                          http-error lines in line order
  *
  * Rules of a named `defaults` section (HAProxy 2.6, only with `from`) stay
  * in that section's lists: a proxy runs px->defaults' rules of a list
@@ -117,6 +120,9 @@ struct rule_reply {
 	size_t content_len;
 	struct logfmt *lf;        /* PAYLOAD_LF_* */
 	struct vec hdrs;          /* struct rule_hdr * */
+	const struct rule_reply *page;  /* PAYLOAD_ERRORFILES: the section's page for
+				   * the status, resolved at the end of the load;
+				   * NULL: it has none (an empty reply is sent) */
 };
 
 enum rule_redirect_type { REDIRECT_LOCATION = 1, REDIRECT_PREFIX, REDIRECT_SCHEME };
@@ -174,6 +180,17 @@ struct rule_errorfiles {
 	struct vec codes;         /* int status codes as intptr_t; empty: all */
 	struct cfg_loc loc;
 	struct cfg_words src;
+};
+
+/*
+ * One line that sets a proxy's error pages, kept in line order (HAProxy's
+ * conf.errors): `errorfile`, `errorfiles` and `http-error` override each
+ * other, the last one naming a status wins. Exactly one pointer is set.
+ */
+struct rule_error_decl {
+	const struct errorfile_conf *file;
+	const struct rule_errorfiles *ref;
+	const struct rule *http_error;
 };
 
 #endif

@@ -28,11 +28,19 @@ const char *rule_act_name(enum rule_act act);
 /* The `monitor-uri` of a proxy, NULL when none. */
 const char *rule_monitor_uri(const struct proxy_conf *px);
 
-/* The loaded `errorfile` for a status (the last one declared wins, the
- * proxy's own before the inherited ones), NULL when none. */
+/* The loaded `errorfile` line for a status (the last one declared wins,
+ * the proxy's own before the inherited ones), NULL when none. Only the
+ * errorfile lines: the page a proxy sends is rule_error_page()'s. */
 const struct errorfile_conf *rule_errorfile(const struct proxy_conf *px, int status);
 
 /* Is `status` one HAProxy keeps an error page for (200, 400, ... 504)? */
 int rule_is_error_status(int status);
+
+/* The page px answers `status` with, resolved at the end of the load
+ * from its errorfile, errorfiles and http-error lines (its defaults' first,
+ * the last line naming the status wins): an errorfile's reply
+ * (PAYLOAD_ERRORFILE), or an http-error rule's. NULL when px has none of
+ * its own: the frontend's page, else the built-in one, applies. */
+const struct rule_reply *rule_error_page(const struct proxy_conf *px, int status);
 
 #endif

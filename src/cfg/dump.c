@@ -125,6 +125,14 @@ void cfg_dump(const struct cfg *cfg, struct cfg_emit *em)
 	const struct userlist_conf *ul;
 	VEC_EACH(&cfg->userlists, const struct userlist_conf *, ul)
 		dump_userlist(ul, em);
+	/* http-errors sections: their keywords dump them, like a proxy's */
+	const struct http_errors_conf *he;
+	em->sec = CFG_SEC_HTTP_ERRORS;
+	VEC_EACH(&cfg->http_errors_secs, const struct http_errors_conf *, he) {
+		struct dump_walk hw = { em, he, CFG_SEC_HTTP_ERRORS };
+		em->section(em, "http-errors", he->name, NULL);
+		cfg_kw_foreach(dump_kw, &hw);
+	}
 	const struct proxy_conf *px;
 	VEC_EACH(&cfg->sections, const struct proxy_conf *, px) {
 		w.sec = proxy_section(px);

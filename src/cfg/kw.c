@@ -23,6 +23,7 @@ const struct cfg_kw_table *const cfg_kw_tables[] = {
 	&rule_kw_table,
 	&stick_kw_table,
 	&userlist_kw_table,
+	&errorfile_kw_table,
 	NULL
 };
 
@@ -35,6 +36,7 @@ const char *cfg_section_name(enum cfg_section sec)
 	case CFG_SEC_BACKEND: return "backend";
 	case CFG_SEC_LISTEN: return "listen";
 	case CFG_SEC_USERLIST: return "userlist";
+	case CFG_SEC_HTTP_ERRORS: return "http-errors";
 	default: return "none";
 	}
 }

@@ -23,6 +23,7 @@ struct cfg_parser {
 	enum cfg_section sec;
 	struct proxy_conf *px;
 	struct userlist_conf *ul;
+	struct http_errors_conf *he;
 	const char *skip_section;   /* inside an unsupported section: its name */
 	struct proxy_conf *last_defaults;
 	/* .if/.elif/.else/.endif: one frame per open block */
@@ -190,6 +191,15 @@ struct userlist_conf *cfg_find_userlist(const struct cfg *cfg, const char *name)
 	return NULL;
 }
 
+struct http_errors_conf *cfg_find_http_errors(const struct cfg *cfg, const char *name)
+{
+	struct http_errors_conf *he;
+	VEC_EACH(&cfg->http_errors_secs, struct http_errors_conf *, he)
+		if (strcmp(he->name, name) == 0)
+			return he;
+	return NULL;
+}
+
 int cfg_count_listeners(const struct cfg *cfg)
 {
 	int n = 0;
@@ -212,13 +222,13 @@ static const struct {
 	{ "backend", CFG_SEC_BACKEND },
 	{ "listen", CFG_SEC_LISTEN },
 	{ "userlist", CFG_SEC_USERLIST },
+	{ "http-errors", CFG_SEC_HTTP_ERRORS },
 };
 
 /* Sections HAProxy has and weir does not run yet: recognised, reported
  * once at their header, their lines skipped. */
 static const char *const unsupported_sections[] = {
-	"resolvers", "peers", "program", "cache", "ring", "mailers", "http-errors",
-	"fcgi-app", "dynamic-update", "crt-store", "traces", "log-forward",
+	"resolvers", "peers", "program", "cache", "ring", "mailers", "fcgi-app", "dynamic-update", "crt-store", "traces", "log-forward",
 };
 
 static unsigned sec_cap(enum cfg_section sec)
@@ -328,6 +338,27 @@ static void start_userlist(struct cfg_ctx *ctx, struct cfg_parser *p, int argc, 
 	p->ul = ul;
 }
 
+/* http-errors <name>: HAProxy's messages. A second section of the same name
+ * is reported and its pages still parsed (into a section nobody finds). */
+static void start_http_errors(struct cfg_ctx *ctx, struct cfg_parser *p, int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : "";
+	if (!*name)
+		cfg_alert(ctx, "missing name for http-errors section (write 'http-errors <name>')");
+	else if (argc > 2)
+		cfg_alert(ctx, "'http-errors' expects exactly one name (http-errors <name>)");
+	const struct http_errors_conf *other = *name ? cfg_find_http_errors(ctx->cfg, name) : NULL;
+	if (other)
+		cfg_alert(ctx, "http-errors section '%s' already exists (declared at %s:%d); "
+			  "give this one another name", name, other->loc.file, other->loc.line);
+	struct http_errors_conf *he = arena_alloc(ctx->arena, sizeof(*he));
+	he->name = arena_strdup(ctx->arena, name);
+	he->loc = ctx->loc;
+	if (*name && !other)
+		vec_push(ctx->arena, &ctx->cfg->http_errors_secs, he);
+	p->he = he;
+}
+
 /* Returns 1 when the line opened a section. */
 static int try_section(struct cfg_ctx *ctx, struct cfg_parser *p, int argc, char **argv)
 {
@@ -347,12 +378,15 @@ static int try_section(struct cfg_ctx *ctx, struct cfg_parser *p, int argc, char
 		p->sec = sections[i].sec;
 		p->px = NULL;
 		p->ul = NULL;
+		p->he = NULL;
 		p->skip_section = NULL;
 		if (p->sec == CFG_SEC_GLOBAL) {
 			if (argc > 1)
 				cfg_alert(ctx, "'global' takes no argument");
 		} else if (p->sec == CFG_SEC_USERLIST) {
 			start_userlist(ctx, p, argc, argv);
+		} else if (p->sec == CFG_SEC_HTTP_ERRORS) {
+			start_http_errors(ctx, p, argc, argv);
 		} else {
 			start_proxy(ctx, p, p->sec, argc, argv);
 		}
@@ -402,12 +436,12 @@ static void report_unknown(struct cfg_ctx *ctx, int argc, char **argv)
 static int report_misplaced(struct cfg_ctx *ctx, int argc, char **argv)
 {
 	int n;
-	const unsigned all = CFG_SEC_GLOBAL | CFG_SEC_PX | CFG_SEC_USERLIST;
+	const unsigned all = CFG_SEC_GLOBAL | CFG_SEC_PX | CFG_SEC_USERLIST | CFG_SEC_HTTP_ERRORS;
 	const struct cfg_kw *kw = cfg_kw_find(all, argc, argv, &n);
 	if (!kw)
 		return 0;
 	struct sbuf where = {0};
-	for (unsigned b = 1; b <= CFG_SEC_USERLIST; b <<= 1)
+	for (unsigned b = 1; b <= CFG_SEC_LAST; b <<= 1)
 		if (kw->sections & b) {
 			if (where.len)
 				sbuf_adds(&where, ", ");
@@ -466,9 +500,11 @@ void cfg_feed_words(struct cfg *cfg, struct cfg_loc loc, int argc, char **argv)
 	ctx.sec = p->sec;
 	ctx.px = p->px;
 	ctx.ul = p->ul;
+	ctx.he = p->he;
 	if (p->sec == CFG_SEC_NONE) {
 		cfg_alert(&ctx, "unknown keyword '%s' out of section (a line must follow "
-			  "'global', 'defaults', 'frontend', 'backend', 'listen' or 'userlist')",
+			  "'global', 'defaults', 'frontend', 'backend', 'listen', 'userlist' or "
+			  "'http-errors')",
 			  argv[0]);
 		return;
 	}
@@ -484,6 +520,7 @@ void cfg_end_section(struct cfg *cfg)
 	p->sec = CFG_SEC_NONE;
 	p->px = NULL;
 	p->ul = NULL;
+	p->he = NULL;
 	p->skip_section = NULL;
 }
 

@@ -27,6 +27,9 @@
  *       directives:
  *         - option httplog: []
  *         - server: [s1, "127.0.0.1:8080", check]
+ *     - http-errors: site        # an http-errors section is an item too
+ *       directives:
+ *         - errorfile: [503, /etc/weir/errors/503.http]
  *
  * - Top level: a mapping with the keys global, userlists, sections, in any
  *   order; any other key is an error.
@@ -37,9 +40,10 @@
  *   (~, null, nothing) gives none. The line fed to the parsers is the
  *   key's words then the arguments. A null item inside the sequence, a
  *   mapping as value, or any other shape is an error naming file:line.
- * - A section item has exactly one of defaults/frontend/backend/listen
- *   (the name; "" or null for an unnamed defaults), optionally `from` and
- *   `directives`. A userlist item has `name` and optionally `directives`.
+ * - A section item has exactly one of defaults/frontend/backend/listen/
+ *   http-errors (the name; "" or null for an unnamed defaults), optionally
+ *   `from` and `directives`. A userlist item has `name` and optionally
+ *   `directives`.
  * - Values are literal: no ${VAR} expansion and no haproxy.cfg quoting;
  *   whatever the YAML type of a scalar, its text is the word. The dump
  *   quotes every word a YAML reader could take for something else than
@@ -272,7 +276,8 @@ struct yitem {
 	const yaml_node_t *directives;
 };
 
-static const char *const section_kinds[] = { "defaults", "frontend", "backend", "listen" };
+static const char *const section_kinds[] = { "defaults", "frontend", "backend", "listen",
+						"http-errors" };
 
 static int is_section_kind(const char *k)
 {
@@ -297,8 +302,8 @@ static int item_key(struct yload *y, struct yitem *it, const yaml_node_t *k,
 	if (!slot) {
 		yalert(y, k, userlist ? "unknown key '%s' in a userlist item (expected 'name' "
 		       "and 'directives')" : "unknown key '%s' in a section item (expected one "
-		       "of 'defaults', 'frontend', 'backend', 'listen', then 'from' and "
-		       "'directives')", name);
+		       "of 'defaults', 'frontend', 'backend', 'listen', 'http-errors', then "
+		       "'from' and 'directives')", name);
 		return 0;
 	}
 	if (*slot) {

@@ -1,7 +1,8 @@
 /*
  * The responses weir builds itself: the answers of final rules (deny,
- * tarpit, return, auth, redirect) and the error pages of a proxy
- * (`http-error` rules, `errorfile`, then HAProxy 2.6's built-in pages).
+ * tarpit, return, auth, redirect) and the error pages of a proxy (the
+ * page its errorfile, errorfiles and http-error lines resolved to, else
+ * the frontend's, else HAProxy 2.6's built-in pages).
  * Byte for byte what HAProxy 2.6 sends, as observed on the wire: header
  * names in lower case (its HTX layer lowercases them), content-length
  * always computed, `connection: close` last when the connection closes
@@ -22,6 +23,7 @@
 #include "weir/http-act.h"
 #include "weir/http.h"
 #include "weir/log.h"
+#include "weir/rule.h"
 #include "weir/sample-rt.h"
 #include "weir/util.h"
 
@@ -280,25 +282,38 @@ static int status_has_body(int status)
 }
 
 static int error_page(const struct proxy_conf *px, int status, struct http_act_ctx *c, int close,
-		      const char *extra, int use_rules, struct sbuf *out);
+		      const char *extra, struct sbuf *out);
 static int head_only(struct http_act_ctx *c, size_t start, int status, struct sbuf *out);
+
+/* Whose pages a rule's answer takes first: the backend's once chosen (a
+ * frontend's http-response rules too), as HAProxy does, else the proxy
+ * whose rules run. */
+static const struct proxy_conf *answer_px(const struct http_act_ctx *c)
+{
+	if (!c)
+		return NULL;
+	return c->smp && c->smp->be ? c->smp->be : c->px;
+}
 
 /*
  * A reply of struct rule_reply built like HAProxy's `return`: status line,
  * the `hdr` headers, content-length, content-type, connection: close, then
  * the body. `extra` (auth's www-authenticate) follows the `hdr` headers.
- * use_rules: a page taken from the proxy may come from its http-error rules
- * (not when this reply is one of them).
+ * A page table never holds a default-errorfiles reply (errorfile.c), so
+ * the error_page() below cannot come back here with one.
  */
 static int reply_emit(struct http_act_ctx *c, const struct rule_reply *rp, int close,
-		      const char *extra, int use_rules, struct sbuf *out)
+		      const char *extra, struct sbuf *out)
 {
-	const struct proxy_conf *px = c ? c->px : NULL;
 	const struct rule_hdr *h;
 	switch (rp->payload) {
 	case PAYLOAD_DEFAULT_ERRORFILE:
-	case PAYLOAD_ERRORFILES:   /* no http-errors sections: the proxy's pages */
-		return error_page(px, rp->status, c, close, extra, use_rules, out);
+		return error_page(answer_px(c), rp->status, c, close, extra, out);
+	case PAYLOAD_ERRORFILES:
+		if (rp->page)
+			return errorfile_emit(rp->page->content, rp->page->content_len, rp->status,
+					      close, extra, out);
+		break;      /* the section has no page for the status: an empty reply */
 	case PAYLOAD_ERRORFILE:
 		return errorfile_emit(rp->content, rp->content_len, rp->status, close, extra, out);
 	default:
@@ -329,64 +344,49 @@ static int reply_emit(struct http_act_ctx *c, const struct rule_reply *rp, int c
 	return rp->status;
 }
 
-/* The last `http-error status N` of px (its own come after the inherited). */
-static const struct rule *http_error_rule(const struct proxy_conf *px, int status)
+/* HAProxy 2.6's order: px's page (the backend's, once chosen), then the
+ * frontend's, then the built-in one. A page is what px's errorfile,
+ * errorfiles and http-error lines resolved to, the last line naming the
+ * status winning (rule_error_page()). */
+static const struct rule_reply *page_of(const struct proxy_conf *px, const struct http_act_ctx *c,
+					int status)
 {
-	for (int i = px->http_errors.n - 1; i >= 0; i--) {
-		const struct rule *r = px->http_errors.v[i];
-		if (r->ival == status && r->reply)
-			return r;
-	}
-	return NULL;
+	const struct rule_reply *rp = rule_error_page(px, status);
+	const struct proxy_conf *fe = c && c->smp ? c->smp->fe : NULL;
+	if (!rp && fe && fe != px)
+		rp = rule_error_page(fe, status);
+	return rp;
 }
 
-static const struct errorfile_conf *errorfile_find(const struct proxy_conf *px, int status)
-{
-	for (int i = px->errorfiles.n - 1; i >= 0; i--) {
-		const struct errorfile_conf *ef = px->errorfiles.v[i];
-		if (ef->status == status)
-			return ef;
-	}
-	return NULL;
-}
-
-/*
- * The page order: http-error, errorfile, built-in. (`errorfiles` names an
- * http-errors section, which weir does not load yet: the configuration
- * check rejects it.) An http-error rule whose payload asks for the proxy's
- * page (default-errorfiles) gets the errorfile or built-in one.
- */
 static int error_page(const struct proxy_conf *px, int status, struct http_act_ctx *c, int close,
-		      const char *extra, int use_rules, struct sbuf *out)
+		      const char *extra, struct sbuf *out)
 {
-	if (px && use_rules) {
-		const struct rule *r = http_error_rule(px, status);
-		if (r) {
-			struct http_act_ctx tmp = { 0 };
-			if (!c) {
-				tmp.px = px;
-				c = &tmp;
-			}
-			return reply_emit(c, r->reply, close, extra, 0, out);
-		}
+	const struct rule_reply *rp = page_of(px, c, status);
+	if (!rp)
+		return builtin_emit(builtin_find(status), close, extra, out);
+	struct http_act_ctx tmp = { 0 };
+	if (!c) {
+		tmp.px = px;
+		c = &tmp;
 	}
-	const struct errorfile_conf *ef = px ? errorfile_find(px, status) : NULL;
-	if (ef)
-		return errorfile_emit(ef->content, ef->content_len, status, close, extra, out);
-	return builtin_emit(builtin_find(status), close, extra, out);
+	return reply_emit(c, rp, close, extra, out);
 }
 
 int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ctx *c,
 		     struct sbuf *out)
 {
 	size_t start = out->len;
-	return head_only(c, start, error_page(px, status, c, 1, NULL, 1, out), out);
+	return head_only(c, start, error_page(px, status, c, 1, NULL, out), out);
 }
 
+/* HAProxy's mux sends its built-in page whatever the configuration says
+ * (only an empty errorfile, "close without answering", is honoured); weir
+ * keeps the promise of the documentation and sends the frontend's page
+ * when it has one. */
 int http_reply_error_h1(const struct proxy_conf *px, int status, struct sbuf *out)
 {
-	if (px && (http_error_rule(px, status) || errorfile_find(px, status)))
-		return error_page(px, status, NULL, 1, NULL, 1, out);
+	if (rule_error_page(px, status))
+		return error_page(px, status, NULL, 1, NULL, out);
 	return builtin_emit_raw(builtin_find(status), out);
 }
 
@@ -413,7 +413,7 @@ int http_reply_auth(const struct proxy_conf *px, const char *realm, int proxy, i
 	struct sbuf hdr = { 0 };
 	sbuf_printf(&hdr, "%s: Basic realm=\"%s\"\r\n", proxy ? "proxy-authenticate" :
 		    "www-authenticate", realm ? realm : "");
-	int st = error_page(px, proxy ? 407 : 401, c, close, sbuf_str(&hdr), 1, out);
+	int st = error_page(px, proxy ? 407 : 401, c, close, sbuf_str(&hdr), out);
 	sbuf_free(&hdr);
 	return st;
 }
@@ -440,12 +440,12 @@ static int rule_answer(struct http_act_ctx *c, const struct rule *r, int close, 
 	case ACT_RETURN:
 	case ACT_HTTP_ERROR:
 		if (r->reply)
-			return reply_emit(c, r->reply, close, NULL, 1, out);
-		return error_page(c->px, r->act == ACT_RETURN ? 200 : r->act == ACT_TARPIT ? 500 :
-				  403, c, close, NULL, 1, out);
+			return reply_emit(c, r->reply, close, NULL, out);
+		return error_page(answer_px(c), r->act == ACT_RETURN ? 200 :
+				  r->act == ACT_TARPIT ? 500 : 403, c, close, NULL, out);
 	default:
 		/* not a rule with an answer: the engine should not ask */
-		return error_page(c->px, 500, c, 1, NULL, 1, out);
+		return error_page(answer_px(c), 500, c, 1, NULL, out);
 	}
 }
 

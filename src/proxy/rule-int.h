@@ -76,11 +76,20 @@ int rule_own_start(const struct vec *v, const struct vec *inherited);
 /* Finish hook: references and whole-model checks (rule_check.c). */
 void rule_finish(struct cfg *cfg);
 
-/* Keyword parsers and dumps of rule_misc.c. */
+/* Keyword parsers and dump of errorfile.c. The one dump emits errorfile,
+ * errorfiles and http-error lines together, in the order they override
+ * each other. */
 int rule_kw_errorfile(struct cfg_ctx *ctx, int argc, char **argv);
 int rule_kw_errorfiles(struct cfg_ctx *ctx, int argc, char **argv);
 int rule_kw_http_error(struct cfg_ctx *ctx, int argc, char **argv);
-void rule_dump_errorfile(const struct cfg_kw *kw, struct cfg_emit *em, const void *obj);
-void rule_dump_errorfiles(const struct cfg_kw *kw, struct cfg_emit *em, const void *obj);
+void rule_dump_error_decls(const struct cfg_kw *kw, struct cfg_emit *em, const void *obj);
+
+/* Resolves px's errorfile, errorfiles and http-error lines into its page
+ * table (px->error_pages), reporting unknown sections and codes a section
+ * lacks for the lines px owns (errorfile.c). */
+void rule_error_pages_resolve(struct cfg *cfg, struct proxy_conf *px);
+/* Resolves the `errorfiles <name>` payload of rule r's reply (deny,
+ * tarpit, return) to the section's page, reporting an unknown section. */
+void rule_reply_resolve_errorfiles(struct cfg *cfg, const struct proxy_conf *px, struct rule *r);
 
 #endif

@@ -2,9 +2,10 @@
  * The rules' checks that need the whole model, run once after the last
  * file (rule_kw_table.finish): backends named by use_backend and
  * default_backend, servers named by use-server, stick tables named by
- * track-sc rules, http-errors sections, and the use of a `defaults`
- * section holding rules. Resolved targets are stored in the rules.
- * Runs in the master.
+ * track-sc rules, the error pages (errorfile, errorfiles and http-error
+ * lines, and the http-errors sections they and replies name: resolved in
+ * errorfile.c), and the use of a `defaults` section holding rules.
+ * Resolved targets are stored in the rules and proxies. Runs in the master.
  */
 #include <string.h>
 
@@ -142,18 +143,10 @@ static void check_track(struct cfg *cfg, struct proxy_conf *px, struct rule *r)
 			    px->name, r->sc, px_kind(px), px->name);
 }
 
-/* weir has no http-errors sections yet: every reference is unresolved. */
-static void check_errorfiles_ref(struct cfg *cfg, const struct proxy_conf *px, const char *name,
-				 const struct cfg_loc *loc)
-{
-	cfg_diag_at(cfg, CFG_ALERT, loc, "proxy '%s': unknown http-errors section '%s' (weir does "
-		    "not support 'http-errors' sections yet; use 'errorfile <code> <file>' lines).",
-		    px->name, name);
-}
-
 static void check_action_rules(struct cfg *cfg, struct proxy_conf *px)
 {
-	for (int l = RULE_HTTP_REQ; l <= RULE_HTTP_ERROR; l++) {
+	/* http-error rules are error pages, resolved with the others */
+	for (int l = RULE_HTTP_REQ; l < RULE_HTTP_ERROR; l++) {
 		struct rule *r;
 		if (l == RULE_SWITCH || l == RULE_SERVER || l == RULE_MONITOR)
 			continue;
@@ -161,7 +154,7 @@ static void check_action_rules(struct cfg *cfg, struct proxy_conf *px)
 			if (r->act == ACT_TRACK_SC)
 				check_track(cfg, px, r);
 			if (r->reply && r->reply->payload == PAYLOAD_ERRORFILES)
-				check_errorfiles_ref(cfg, px, r->reply->arg, &r->loc);
+				rule_reply_resolve_errorfiles(cfg, px, r);
 		}
 	}
 }
@@ -189,11 +182,7 @@ static void check_defaults_use(struct cfg *cfg, const struct proxy_conf *px)
 
 static void check_proxy(struct cfg *cfg, struct proxy_conf *px)
 {
-	const struct vec *inh = px->defaults ? &px->defaults->errorfiles_refs : NULL;
-	for (int i = rule_own_start(&px->errorfiles_refs, inh); i < px->errorfiles_refs.n; i++) {
-		const struct rule_errorfiles *ref = px->errorfiles_refs.v[i];
-		check_errorfiles_ref(cfg, px, ref->name, &ref->loc);
-	}
+	rule_error_pages_resolve(cfg, px);
 	if (px->cap & PX_CAP_DEF) {
 		check_action_rules(cfg, px);
 		return;

@@ -2,8 +2,9 @@
  * The responses weir builds itself (src/proxy/http_reply.c) and userlist
  * authentication (src/proxy/http_auth.c). Promises checked, byte for
  * byte against what HAProxy 2.6 sent on loopback for the same
- * configuration: the 17 built-in error pages; `http-error`, then
- * `errorfile` (inherited from defaults, framing repaired), then built-in;
+ * configuration: the 17 built-in error pages; `http-error` and
+ * `errorfile` pages (inherited from defaults, framing repaired), else
+ * built-in (their order and http-errors sections: check_errorfile.c);
  * deny/tarpit/return with every payload kind; auth's 401 and 407; every
  * redirect form and option (codes, prefix, scheme, drop-query,
  * append-slash, cookies, ignore-empty); Basic credentials against plain
