@@ -294,14 +294,16 @@ static void f_check_code(const struct csv_row *r, struct sbuf *o)
  * initialising). */
 static void f_check_duration(const struct csv_row *r, struct sbuf *o)
 {
-	if (srv_checked(r) && r->srv->check_status > CHK_ST_INI)
+	if (srv_checked(r) && r->srv->check_status > CHK_ST_INI &&
+	    r->srv->check_duration != CHK_DURATION_NONE)
 		sbuf_printf(o, "%u", r->srv->check_duration);
 }
 
+/* `observe`'s on-error actions taken (the checker counts them). */
 static void f_hanafail(const struct csv_row *r, struct sbuf *o)
 {
 	if (srv_checked(r))
-		sbuf_adds(o, "0");
+		put_u64(o, shm_counter_read(r->shm, SHM_KIND_SRV, r->idx, SHM_CTR_hanafail));
 }
 
 /* The shards keep the time of the last session (s since the epoch, the
@@ -317,18 +319,34 @@ static void f_lastsess(const struct csv_row *r, struct sbuf *o)
 		put_u64(o, r->now > t ? r->now - t : 0);
 }
 
-/* `last_chk`: the last check's info, made safe for one CSV field */
+/* A free text as one CSV field, as HAProxy's csv_enc() writes it: in
+ * double quotes (doubled inside) when it holds a comma, a quote or a line
+ * break, line breaks turned to spaces. `src` is a segment buffer another
+ * process rewrites: copied first, and never read past its size. */
+static void put_text(struct sbuf *o, const char *src, size_t size)
+{
+	char t[256];
+	size_t n = size < sizeof(t) ? size : sizeof(t);
+	memcpy(t, src, n);
+	t[n - 1] = '\0';
+	int quote = strpbrk(t, ",\"\r\n") != NULL;
+	if (quote)
+		sbuf_adds(o, "\"");
+	for (const char *c = t; *c; c++) {
+		if (*c == '"')
+			sbuf_adds(o, "\"\"");
+		else
+			sbuf_addc(o, *c == '\r' || *c == '\n' ? ' ' : *c);
+	}
+	if (quote)
+		sbuf_adds(o, "\"");
+}
+
+/* `last_chk`: the last check's info */
 static void f_last_chk(const struct csv_row *r, struct sbuf *o)
 {
-	if (!srv_checked(r))
-		return;
-	char t[sizeof(r->srv->last_chk)];
-	memcpy(t, r->srv->last_chk, sizeof(t));
-	t[sizeof(t) - 1] = '\0';
-	for (char *c = t; *c; c++)
-		if (*c == ',' || *c == '\n' || *c == '\r')
-			*c = ' ';
-	sbuf_adds(o, t);
+	if (srv_checked(r))
+		put_text(o, r->srv->last_chk, sizeof(r->srv->last_chk));
 }
 
 static void f_check_desc(const struct csv_row *r, struct sbuf *o)
