@@ -349,6 +349,63 @@ static void f_last_chk(const struct csv_row *r, struct sbuf *o)
 		put_text(o, r->srv->last_chk, sizeof(r->srv->last_chk));
 }
 
+/* ------------------------------------------ agent columns (agent-check) */
+
+static int srv_agent(const struct csv_row *r)
+{
+	return is_srv(r) && (r->srv->flags & SHM_SRV_AGENT) &&
+	       __atomic_load_n(&r->srv->agent_status, __ATOMIC_RELAXED) != CHK_ST_UNKNOWN;
+}
+
+static void f_last_agt(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		put_text(o, r->srv->last_agt, sizeof(r->srv->last_agt));
+}
+
+static void f_agent_status(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_adds(o, check_status_name(r->srv->agent_status));
+}
+
+static void f_agent_code(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r) && r->srv->agent_code >= 0)
+		sbuf_printf(o, "%d", r->srv->agent_code);
+}
+
+static void f_agent_duration(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r) && r->srv->agent_status > CHK_ST_INI &&
+	    r->srv->agent_duration != CHK_DURATION_NONE)
+		sbuf_printf(o, "%u", r->srv->agent_duration);
+}
+
+static void f_agent_desc(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_adds(o, check_status_desc(r->srv->agent_status));
+}
+
+/* HAProxy's agent counts one result either way: rise = fall = 1. */
+static void f_agent_rise(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_adds(o, "1");
+}
+
+static void f_agent_fall(const struct csv_row *r, struct sbuf *o)
+{
+	f_agent_rise(r, o);
+}
+
+static void f_agent_health(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_printf(o, "%d", r->srv->agent_health);
+}
+
 static void f_check_desc(const struct csv_row *r, struct sbuf *o)
 {
 	if (srv_checked(r))
@@ -463,11 +520,11 @@ static const struct csv_col csv_cols[] = {
 	FILL(check_duration), CTRH(hrsp_1xx), CTRH(hrsp_2xx), CTRH(hrsp_3xx), CTRH(hrsp_4xx),
 	CTRH(hrsp_5xx), CTRH(hrsp_other), FILL(hanafail), CTRH(req_rate), CTRH(req_rate_max),
 	CTRH(req_tot), CTR(cli_abrt), CTR(srv_abrt), CTRH(comp_in), CTRH(comp_out),
-	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), FILL(last_chk), NONE(last_agt),
-	NONE(qtime), NONE(ctime), NONE(rtime), NONE(ttime), NONE(agent_status),
-	NONE(agent_code), NONE(agent_duration), FILL(check_desc), NONE(agent_desc),
-	FILL(check_rise), FILL(check_fall), FILL(check_health), NONE(agent_rise),
-	NONE(agent_fall), NONE(agent_health), FILL(addr), FILL(cookie), FILL(mode), FILL(algo),
+	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), FILL(last_chk), FILL(last_agt),
+	NONE(qtime), NONE(ctime), NONE(rtime), NONE(ttime), FILL(agent_status),
+	FILL(agent_code), FILL(agent_duration), FILL(check_desc), FILL(agent_desc),
+	FILL(check_rise), FILL(check_fall), FILL(check_health), FILL(agent_rise),
+	FILL(agent_fall), FILL(agent_health), FILL(addr), FILL(cookie), FILL(mode), FILL(algo),
 	CTR(conn_rate), CTR(conn_rate_max), CTR(conn_tot), CTRH(intercepted), CTR(dcon),
 	CTR(dses), CTR(wrew), CTR(connect), CTR(reuse), CTRH(cache_lookups), CTRH(cache_hits),
 	FILL(srv_icur), FILL(src_ilim), CTR(qtime_max), CTR(ctime_max), CTR(rtime_max),
