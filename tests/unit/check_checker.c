@@ -699,6 +699,32 @@ START_TEST(test_logs)
 }
 END_TEST
 
+/* `no-check` and `no-agent-check` on a server line cancel a default-server
+ * `check` and `agent-check`: nothing probes that server. */
+START_TEST(test_default_server_no_checks)
+{
+	t_base = event_base_new();
+	struct t_lsn l;
+	t_listen(&l, t_base, AF_INET, 0);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), "global\n  max-spread-checks 20\n" T_DEFAULTS "backend be\n"
+		 "  default-server check inter 100 agent-check agent-port %d agent-inter 100\n"
+		 "  server both 127.0.0.1:%d\n"
+		 "  server none 127.0.0.1:%d no-check no-agent-check\n", l.port, l.port, l.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	t_run(&e, NULL, NULL, 300);
+	struct shm_srv *both = t_srv(&e, 0), *none = t_srv(&e, 1);
+	ck_assert_uint_eq(both->check_status, CHK_ST_L4OK);
+	ck_assert_uint_ne(both->agent_status, CHK_ST_UNKNOWN);
+	ck_assert_uint_eq(none->check_status, CHK_ST_UNKNOWN);
+	ck_assert_uint_eq(none->agent_status, CHK_ST_UNKNOWN);
+	ck_assert_uint_eq(none->flags & (SHM_SRV_CHECK | SHM_SRV_AGENT), 0);
+	t_unlisten(&l);
+	t_down(&e);
+}
+END_TEST
+
 /* ------------------------------------------------------------- observe */
 
 static int t_all_full(void *arg)
@@ -887,6 +913,7 @@ static Suite *checker_suite(void)
 	tcase_add_test(tc, test_logs);
 	tcase_add_test(tc, test_syslog_targets);
 	tcase_add_test(tc, test_observe_actions);
+	tcase_add_test(tc, test_default_server_no_checks);
 	suite_add_tcase(s, tc);
 	return s;
 }
