@@ -228,7 +228,7 @@ struct server_conf {
 	int send_proxy, send_proxy_v2;
 	/* health check */
 	int check;
-	int check_ssl;
+	int check_ssl;              /* 1 `check-ssl`, -1 `no-check-ssl` (not even over `ssl`), 0 unset */
 	int check_send_proxy;
 	int inter, fastinter, downinter;
 	int rise, fall;

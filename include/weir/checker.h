@@ -36,8 +36,12 @@ enum check_status {
 	CHK_ST_L7OKC,        /* L7OKC     layer 7 passed, conditionally */
 	CHK_ST_L7STS,        /* L7STS     layer 7 wrong status */
 	CHK_ST_HANA,         /* HANA      health analyze: errors seen on traffic (`observe`) */
+	CHK_ST_CHECKED,      /* CHECKED   no status change (an agent's reply without a state) */
 	CHK_ST__COUNT
 };
+/* check_duration (and agent_duration) of a result that was no timed check
+ * (HANA): `show stat` leaves the column empty. */
+#define CHK_DURATION_NONE 0xffffffffu
 const char *check_status_name(unsigned st);
 /* HAProxy's description of a status ("Layer4 connection problem"). */
 const char *check_status_desc(unsigned st);

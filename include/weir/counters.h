@@ -90,6 +90,8 @@
 	  "Total number of HTTP responses.") \
 	X(hrsp_other, 44, 0, 1, 1, 1, SUM, "http_responses_total", "code=\"other\"", \
 	  "Total number of HTTP responses.") \
+	X(hanafail, 45, 0, 0, 0, 1, GAUGE, "", "", \
+	  "Failed health analyses (observe), each one an on-error action.") \
 	X(req_rate, 46, 0, 1, 0, 0, RATE, "", "", \
 	  "Current number of HTTP requests per second over last elapsed second.") \
 	X(req_rate_max, 47, 0, 1, 0, 0, GMAX, "http_requests_rate_max", "", \

@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 3
+#define SHM_LAYOUT_VERSION 4
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -263,13 +263,21 @@ struct shm_srv {
 	uint32_t check_duration;  /* ms, last check */
 	uint64_t last_change;     /* s since the epoch */
 	uint64_t down_time;       /* s accumulated down */
-	/* checker: the last check's info text (show stat `last_chk`). Written
-	 * without a lock: a reader may see a line being replaced, never one
-	 * past the NUL the buffer always ends with. */
-	char last_chk[64];
-	/* workers (`observe layer4`): consecutive failed connects to this
-	 * server, atomic increment on a failure, reset to 0 on a success; the
-	 * checker reads it and applies `on-error` at `error-limit` */
+	/* checker: the last check's info text (show stat `last_chk`), as long
+	 * as HAProxy's (128). Written without a lock: a reader may see a line
+	 * being replaced, never one past the NUL the buffer always ends with. */
+	char last_chk[128];
+	/* checker: the agent's last result, for the agent_* columns of show
+	 * stat (agent-check servers only); written like last_chk */
+	uint32_t agent_status;    /* check result code, CHK_ST_CHECKED for no change */
+	int32_t agent_code;       /* 0 for a state the agent said, -1 none */
+	uint32_t agent_duration;  /* ms */
+	int32_t agent_health;     /* 0 or 1: HAProxy's agent has rise = fall = 1 */
+	char last_agt[128];
+	/* workers (`observe`): consecutive errors on traffic to this server
+	 * (layer4: failed connects; layer7: wrong responses), atomic increment
+	 * on an error, reset to 0 on a success; the checker reads it, applies
+	 * `on-error` at `error-limit` and resets it after a passed check */
 	uint32_t obs_consec;
 	/* checker: an agent's `maxconn:N` (0: none); the limit is the lower of
 	 * it and the configured maxconn */

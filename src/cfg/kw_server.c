@@ -236,7 +236,7 @@ static const struct srv_opt srv_opts[] = {
 	INT("rise", rise, 1, 2147483647L), INT("fall", fall, 1, 2147483647L),
 	INT("port", check_port, 1, 65535),
 	FN("addr", check_addr, 1, opt_addr),
-	FLAG("check-ssl", check_ssl, 1), FLAG("no-check-ssl", check_ssl, 0),
+	FLAG("check-ssl", check_ssl, 1), FLAG("no-check-ssl", check_ssl, -1),
 	FLAG("check-send-proxy", check_send_proxy, 1), FLAG("no-check-send-proxy", check_send_proxy, 0),
 	STR("check-sni", check_sni, NULL),
 	STR("check-alpn", check_alpn, NULL),
@@ -681,7 +681,7 @@ static void finish_agent(struct cfg *cfg, const struct proxy_conf *px, const str
 static void finish_verify(struct cfg *cfg, const struct proxy_conf *px, const struct server_conf *s)
 {
 	int global_none = cfg->global.ssl_server_verify && strcmp(cfg->global.ssl_server_verify, "none") == 0;
-	if (!(s->ssl || s->check_ssl) || s->ca_file)
+	if (!(s->ssl || s->check_ssl > 0) || s->ca_file)
 		return;
 	if (s->verify == CFG_VERIFY_UNSET && !global_none)
 		cfg_diag_at(cfg, CFG_ALERT, &s->loc, "Proxy '%s', server '%s' verify is enabled by "
@@ -733,7 +733,7 @@ static void finish_track(struct cfg *cfg, const struct proxy_conf *px, const str
 static void finish_ssl_defaults(struct cfg *cfg, struct server_conf *s)
 {
 	const struct ssl_opts *g = &cfg->global.ssl_server_defaults;
-	if (!(s->ssl || s->check_ssl))
+	if (!(s->ssl || s->check_ssl > 0))
 		return;
 	if (!s->ssl_opts.ciphers && g->ciphers)
 		s->ssl_opts.ciphers = g->ciphers;

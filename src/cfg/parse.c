@@ -98,6 +98,7 @@ void cfg_proxy_builtin_defaults(struct proxy_conf *px)
 	ds->fall = 3;
 	ds->agent_inter = 2000;
 	ds->error_limit = 10;
+	ds->on_error = SRV_ONERR_FAIL_CHECK;   /* HAProxy's default */
 	ds->pool_max_conn = -1;
 	ds->pool_purge_delay = 5000;
 	ds->maxqueue = 0;

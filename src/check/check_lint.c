@@ -171,7 +171,7 @@ static void lint_ssl_hello(struct cfg *cfg, const struct proxy_conf *px)
 	if (px->check_kind != CHECK_KIND_SSL_HELLO)
 		return;
 	VEC_EACH(&px->servers, const struct server_conf *, s)
-		if (s->check && s->check_ssl)
+		if (s->check && s->check_ssl > 0)
 			cfg_diag_at(cfg, CFG_WARNING, &s->loc, "backend '%s': server '%s' has 'check-ssl' "
 				    "with 'option ssl-hello-chk': the SSLv3 hello would be sent inside "
 				    "the TLS session. Drop 'check-ssl' (the hello itself tests SSL) or "

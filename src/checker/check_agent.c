@@ -20,9 +20,16 @@
  *
  * Runs in the checker process. Owns each agent's socket and its line
  * buffer. In the segment: op_state through check_state.c, weight_pct
- * through check_slowstart.c, and maxconn_agent (an agent's maxconn:N).
- * The agent's own result (agent_status, agent_desc, ...) has no field in
- * struct shm_srv yet, so it is logged, not stored.
+ * through check_slowstart.c, maxconn_agent (an agent's maxconn:N), and the
+ * agent's own result for `show stat` (agent_status, agent_code,
+ * agent_duration, agent_health, last_agt), as HAProxy 2.6 shows them: a
+ * state word gives L7OK ("up") or L7STS (down, fail, stopped) with code 0
+ * and "via agent : <word> (<description>)"; a reply without one is
+ * CHECKED, "No status change" (its info only a word not understood); an
+ * agent not reached is L4CON, L4TOUT or SOCKERR, one silent past the
+ * timeout L7TOUT, one closing without a word L7RSP. The agent's health
+ * (rise = fall = 1) is 0 after down/fail/stopped, 1 after up, and what it
+ * was otherwise.
  *
  * weir's admin bits are the stats process's, so the agent's drain and
  * maintenance are checker-owned: drain is weight_pct 0, maint is an
@@ -143,6 +150,41 @@ int check_agent_weight_pct(int pct, uint32_t weight_cfg)
 	return pct;
 }
 
+/* ------------------------------------------------------------ results */
+
+/* The agent's result for show stat; health -1 keeps it. */
+static void agent_store(const struct chk *c, unsigned st, int code, const char *info, int health)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	uint32_t dur = (uint32_t)(checker_now_ms() - c->start_ms);
+	size_t n = info ? strlen(info) : 0;
+	if (n >= sizeof(r->last_agt))
+		n = sizeof(r->last_agt) - 1;
+	r->last_agt[n] = '\0';
+	if (n)
+		memcpy(r->last_agt, info, n);
+	__atomic_store_n(&r->agent_status, st, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->agent_code, (int32_t)code, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->agent_duration, dur, __ATOMIC_RELAXED);
+	if (health >= 0)
+		__atomic_store_n(&r->agent_health, (int32_t)health, __ATOMIC_RELAXED);
+}
+
+/* What show stat says of an applied reply (see the file comment). */
+static void agent_store_reply(const struct chk *c, const struct agent_reply *rep,
+			      const char *said)
+{
+	char err[96] = "";
+	if (rep->health) {
+		agent_store(c, rep->health == AGENT_HS_UP ? CHK_ST_L7OK : CHK_ST_L7STS, 0, said,
+			    rep->health == AGENT_HS_UP);
+		return;
+	}
+	if (rep->err[0])
+		snprintf(err, sizeof(err), "agent reports an error : %s", rep->err);
+	agent_store(c, CHK_ST_CHECKED, -1, err, -1);
+}
+
 /* ------------------------------------------------------------ applying */
 
 static struct agent_srv *agent_of(uint32_t srv)
@@ -238,6 +280,7 @@ static void agent_apply(struct chk *c, struct agent_srv *a, const struct agent_r
 		snprintf(info, sizeof(info), "agent reports an error : %s", rep->err);
 	else
 		snprintf(info, sizeof(info), "via agent");
+	agent_store_reply(c, rep, info);
 	unsigned st = a->down || a->maint ? CHK_ST_L7STS : CHK_ST_L7OK;
 	agent_settle(c, st, info, dur);
 }
@@ -249,6 +292,13 @@ static void agent_done(struct chk *c)
 	check_tcp_stop(c);
 	c->running = 0;
 	checker_schedule(c);
+}
+
+/* The agent said nothing usable: its result only, nothing else changes. */
+static void agent_failed(struct chk *c, unsigned st, const char *info)
+{
+	agent_store(c, st, -1, info, -1);
+	agent_done(c);
 }
 
 static void agent_line(struct chk *c, struct agent_srv *a)
@@ -268,7 +318,7 @@ static void agent_on_read(evutil_socket_t fd, short what, void *arg)
 	struct chk *c = arg;
 	struct agent_srv *a = agent_of(c->srv);
 	if (what & EV_TIMEOUT) {
-		agent_done(c);
+		agent_failed(c, CHK_ST_L7TOUT, NULL);
 		return;
 	}
 	ssize_t n = recv(fd, a->buf + a->len, sizeof(a->buf) - 1 - a->len, 0);
@@ -278,10 +328,18 @@ static void agent_on_read(evutil_socket_t fd, short what, void *arg)
 		a->len += (size_t)n;
 	if (n > 0 && !memchr(a->buf, '\n', a->len) && a->len < sizeof(a->buf) - 1)
 		return;
-	if (a->len)
+	if (a->len) {
 		agent_line(c, a);
-	else
-		agent_done(c);              /* nothing said: nothing changes */
+	} else if (n < 0) {
+		agent_failed(c, CHK_ST_SOCKERR, strerror(errno));
+	} else {
+		/* nothing said: nothing changes; HAProxy's words, its agent
+		 * program being connect, [send,] expect */
+		char info[64];
+		snprintf(info, sizeof(info), "TCPCHK got an empty response at step %d",
+			 c->conf->agent_send && *c->conf->agent_send ? 3 : 2);
+		agent_failed(c, CHK_ST_L7RSP, info);
+	}
 }
 
 static void agent_watch(struct chk *c, short what, event_callback_fn cb, int ms)
@@ -299,7 +357,7 @@ static void agent_connected(struct chk *c)
 	const char *send_str = c->conf->agent_send;
 	if (send_str && *send_str &&
 	    send(c->fd, send_str, strlen(send_str), MSG_NOSIGNAL) < 0) {
-		agent_done(c);
+		agent_failed(c, CHK_ST_SOCKERR, strerror(errno));
 		return;
 	}
 	int left = c->read_timeout ? c->read_timeout :
@@ -312,11 +370,14 @@ static void agent_on_connect(evutil_socket_t fd, short what, void *arg)
 	struct chk *c = arg;
 	int err = 0;
 	socklen_t len = sizeof(err);
-	if ((what & EV_TIMEOUT) || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-		agent_done(c);              /* not the agent's job: no change */
-		return;
-	}
-	agent_connected(c);
+	/* not the agent's job to say the server is unreachable: no change
+	 * but the agent's own result */
+	if (what & EV_TIMEOUT)
+		agent_failed(c, CHK_ST_L4TOUT, NULL);
+	else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err)
+		agent_failed(c, CHK_ST_L4CON, strerror(err ? err : errno));
+	else
+		agent_connected(c);
 }
 
 static void agent_start(struct chk *c)
@@ -324,13 +385,13 @@ static void agent_start(struct chk *c)
 	agent_of(c->srv)->len = 0;
 	c->fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
-		agent_done(c);
+		agent_failed(c, CHK_ST_SOCKERR, strerror(errno));
 		return;
 	}
 	if (connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) == 0)
 		agent_connected(c);
 	else if (errno != EINPROGRESS)
-		agent_done(c);
+		agent_failed(c, CHK_ST_L4CON, strerror(errno));
 	else
 		agent_watch(c, EV_WRITE, agent_on_connect, c->conn_timeout);
 }
@@ -417,6 +478,13 @@ int check_agent_setup(struct chk *c, struct weir_proc *p, const struct proxy_con
 	c->timer = evtimer_new(p->base, agent_run, c);
 	if (!c->timer)
 		return -1;
+	/* HAProxy's agent starts initialising, healthy (its health is rise) */
+	struct shm_srv *r = shm_server(p->shm, srv);
+	r->last_agt[0] = '\0';
+	__atomic_store_n(&r->agent_code, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->agent_duration, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->agent_status, (uint32_t)CHK_ST_INI, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->agent_health, 1, __ATOMIC_RELAXED);
 	/* First run spread over the interval by the server's position. */
 	int first = (int)((srv * 613u) % (uint32_t)c->inter);
 	struct timeval tv = { .tv_sec = first / 1000, .tv_usec = (first % 1000) * 1000 };

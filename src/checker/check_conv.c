@@ -464,10 +464,12 @@ static void chk_conv_passed(struct chk *c)
 		return;
 	}
 	int code = v->rsp.parsed ? v->rsp.status : chk_code_of(v, s);
+	/* HAProxy 2.6 gives a passed HTTP check no info (the reason phrase is
+	 * only said of a failure) */
 	if (s && s->on_success)
 		sbuf_adds(&m, s->on_success);
 	else if (v->rsp.parsed)
-		sbuf_adds(&m, v->rsp.reason);
+		;
 	else if (s && s->info_payload >= 0 && s->code_payload)
 		chk_payload_line(v, s->info_payload, &m);
 	else if (v->prog.tcpcheck)

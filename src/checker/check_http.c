@@ -398,7 +398,7 @@ enum chk_eval chk_http_expect(struct chk *c, const struct chk_step *s)
 		return CHK_EVAL_DONE;
 	}
 	if (c->px->http_check_disable_on_404 && v->rsp.status == 404) {
-		chk_conv_end(c, CHK_ST_L7OKC, 404, v->rsp.reason);
+		chk_conv_end(c, CHK_ST_L7OKC, 404, NULL);   /* a pass: no info (HAProxy) */
 		return CHK_EVAL_DONE;
 	}
 	enum check_expect_type t = s->hexp ? s->type : CHECK_EXP_STATUS;

@@ -58,27 +58,20 @@ struct check_ssl_want {
 
 /* ------------------------------------------------------------ settings */
 
-static int check_ssl_own_word(const struct server_conf *s, const char *w)
-{
-	for (int i = 0; i < s->src.n; i++)
-		if (strcmp(s->src.w[i], w) == 0)
-			return 1;
-	return 0;
-}
-
 /* Checks go where the traffic goes: no `port`, no `addr`. */
 static int check_ssl_same_path(const struct server_conf *s)
 {
 	return !s->check_port && !s->check_addr;
 }
 
-/* The model keeps check_ssl as 0 for both "unset" and `no-check-ssl`, so
- * the server's own words tell them apart. */
+/* HAProxy's rule: `check-ssl` always, `no-check-ssl` never (from the
+ * server line or a default-server before it), else as the traffic when
+ * the checks go where it goes. */
 static int check_ssl_server_ssl(const struct server_conf *s)
 {
 	if (s->check_ssl)
-		return 1;
-	return s->ssl && check_ssl_same_path(s) && !check_ssl_own_word(s, "no-check-ssl");
+		return s->check_ssl > 0;
+	return s->ssl && check_ssl_same_path(s);
 }
 
 static int check_ssl_server_proxy(const struct server_conf *s)

@@ -91,7 +91,8 @@ void check_state_sweep(void *shm, uint32_t nbe)
 
 /* ------------------------------------------------------------------ logs */
 
-/* ", reason: ..., info: "...", check duration: Nms", HAProxy's order. */
+/* ", reason: ..., info: "...", check duration: Nms", HAProxy's order; no
+ * duration for a result that was no check (HANA). */
 static void check_state_status(struct sbuf *m, unsigned st, int code, const char *info,
 			       uint32_t dur)
 {
@@ -100,7 +101,13 @@ static void check_state_status(struct sbuf *m, unsigned st, int code, const char
 		sbuf_printf(m, ", code: %d", code);
 	if (info && *info)
 		sbuf_printf(m, ", info: \"%s\"", info);
-	sbuf_printf(m, ", check duration: %ums", dur);
+	if (dur != CHK_DURATION_NONE)
+		sbuf_printf(m, ", check duration: %ums", dur);
+}
+
+static int check_state_logs_checks(const struct chk *c)
+{
+	return (c->px->options >> PX_OPT_LOG_HEALTH_CHECKS) & 1;
 }
 
 static void check_state_emit(const struct chk *c, int syslog_level, int say_level,
@@ -131,6 +138,9 @@ static void check_state_log_check(const struct chk *c, unsigned st, int code, co
 	sbuf_free(&m);
 }
 
+/* HAProxy gives the reason of a change only when no "Health check for"
+ * line (`option log-health-checks`) said it already: st CHK_ST_UNKNOWN
+ * leaves it out. */
 static void check_state_log_change(const struct chk *c, int up, unsigned st, int code,
 				   const char *info, uint32_t dur)
 {
@@ -141,7 +151,8 @@ static void check_state_log_change(const struct chk *c, int up, unsigned st, int
 	struct sbuf m = { 0 };
 	sbuf_printf(&m, "%sServer %s/%s is %s", c->conf->backup ? "Backup " : "", c->px->name,
 		    c->conf->name, up ? "UP" : "DOWN");
-	check_state_status(&m, st, code, info, dur);
+	if (st != CHK_ST_UNKNOWN)
+		check_state_status(&m, st, code, info, dur);
 	/* Nothing is requeued yet: the queue subsystem will redispatch. */
 	if (up)
 		sbuf_printf(&m, ". %u active and %u backup servers online.%s 0 sessions requeued, "
@@ -156,11 +167,12 @@ static void check_state_log_change(const struct chk *c, int up, unsigned st, int
 }
 
 /* HAProxy's two lines: quoted on stderr as an alert, unquoted to syslog
- * at emerg. */
+ * at emerg; a `listen` section is a "proxy" there, a backend a "backend". */
 static void check_state_log_empty(const struct chk *c)
 {
-	log_proxy(c->px, LOG_LVL_EMERG, "backend %s has no server available!", c->px->name);
-	log_say(LOG_LVL_ALERT, "backend '%s' has no server available!", c->px->name);
+	const char *type = (c->px->cap & PX_CAP_FE) ? "proxy" : "backend";
+	log_proxy(c->px, LOG_LVL_EMERG, "%s %s has no server available!", type, c->px->name);
+	log_say(LOG_LVL_ALERT, "%s '%s' has no server available!", type, c->px->name);
 }
 
 /* ----------------------------------------------------------- transitions */
@@ -227,10 +239,12 @@ static void check_state_nolb(struct chk *c, int stopping, unsigned st, int code,
 	struct sbuf m = { 0 };
 	sbuf_printf(&m, "%sServer %s/%s is stopping", c->conf->backup ? "Backup " : "", c->px->name,
 		    c->conf->name);
-	check_state_status(&m, st, code, info, dur);
-	sbuf_printf(&m, ". %u active and %u backup servers left. %llu sessions active, 0 requeued, "
-		    "%llu remaining in queue.", LOAD(b->srv_act), LOAD(b->srv_bck),
-		    (unsigned long long)LOAD(r->c.scur), (unsigned long long)LOAD(r->c.qcur));
+	if (st != CHK_ST_UNKNOWN)
+		check_state_status(&m, st, code, info, dur);
+	/* HAProxy 2.6 words a stopping server's line as an UP one's */
+	sbuf_printf(&m, ". %u active and %u backup servers online. 0 sessions requeued, "
+		    "%llu total in queue.", LOAD(b->srv_act), LOAD(b->srv_bck),
+		    (unsigned long long)LOAD(b->c.qcur));
 	check_state_emit(c, LOG_LVL_NOTICE, LOG_LVL_WARNING, &m);
 	sbuf_free(&m);
 	if (was_avail && !LOAD(b->srv_act) && !LOAD(b->srv_bck))
@@ -288,19 +302,26 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 	int passed = check_state_passed(st) && !(st == CHK_ST_L7OKC && old == 0);
 	if (check_state_step(&health, c->rise, c->fall, passed))
 		shm_gauge_add(&r->c.chkfail, 1);
+	/* HAProxy: a passed check also forgets the errors `observe` counted */
+	if (passed && c->conf->observe != SRV_OBSERVE_NONE && LOAD(r->obs_consec))
+		STORE(r->obs_consec, 0);
 	STORE(r->check_status, st);
 	STORE(r->check_code, (int32_t)code);
 	check_state_store_info(r, info);
 	int lcode = check_state_logged_code(st, code);
 	STORE(r->check_duration, dur);
 	STORE(r->check_health, health);
-	if (((c->px->options >> PX_OPT_LOG_HEALTH_CHECKS) & 1) && (st != prev || health != old))
-		check_state_log_check(c, st, lcode, info, dur, health);
+	unsigned why = st;
+	if (check_state_logs_checks(c)) {
+		if (st != prev || health != old)
+			check_state_log_check(c, st, lcode, info, dur, health);
+		why = CHK_ST_UNKNOWN;           /* said already */
+	}
 	int up = health >= c->rise && check_agent_allows_up(c->srv);
 	if (up != (LOAD(r->op_state) != SHM_OP_DOWN))
-		check_state_change(c, up, st, lcode, info, dur);
+		check_state_change(c, up, why, lcode, info, dur);
 	if (up)
-		check_state_nolb(c, st == CHK_ST_L7OKC, st, lcode, info, dur);
+		check_state_nolb(c, st == CHK_ST_L7OKC, why, lcode, info, dur);
 	checker_schedule(c);
 }
 
@@ -314,39 +335,61 @@ void check_state_set(struct chk *c, int up, unsigned st, const char *info, uint3
 
 /* ------------------------------------------------------------ observe */
 
+/* What the workers count for each mode, in HAProxy's words (its "last one
+ * was"): layer4 counts failed connects, layer7 wrong responses. */
+static const char *check_state_observed(const struct chk *c)
+{
+	return c->conf->observe == SRV_OBSERVE_LAYER7 ? "Wrong http response" :
+	       "L4 unsuccessful connection";
+}
+
 /*
- * `observe layer4` saw `error-limit` consecutive errors on live traffic:
- * HAProxy's `on-error` actions. fail-check counts one failed check;
- * sudden-death leaves a running server one failed check from DOWN;
- * mark-down takes it DOWN at once. Each also makes the next check come at
- * `fastinter` (checker.c reschedules), and `fastinter` does only that.
+ * `observe` saw `error-limit` consecutive errors on live traffic:
+ * HAProxy's `on-error` actions (configuration manual, "on-error"), which
+ * all count in hanafail and make the next check come at `fastinter`
+ * (check_observe.c reschedules). fastinter does only that. fail-check is
+ * one failed check of status HANA; sudden-death first leaves a server
+ * with more health than that one failed check from DOWN (health rise+1),
+ * then fails a check; mark-down sets the health to rise, so its failed
+ * check takes the server DOWN. A HANA result has no check duration, and
+ * is logged as a check with `option log-health-checks`.
  */
 void check_state_observe(struct chk *c, int action, uint32_t errors)
 {
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
-	char info[128];
-	snprintf(info, sizeof(info), "Detected %u consecutive errors, last one was: L4 "
-		 "unsuccessful connection", errors);
+	shm_gauge_add(&r->c.hanafail, 1);
 	int32_t health = LOAD(r->check_health);
 	switch (action) {
 	case SRV_ONERR_FAIL_CHECK:
-		check_state_step(&health, c->rise, c->fall, 0);
-		shm_gauge_add(&r->c.chkfail, 1);
 		break;
 	case SRV_ONERR_SUDDEN_DEATH:
-		if (health >= c->rise)
-			health = c->rise;
+		if (health > c->rise)
+			health = c->rise + 1;
 		break;
 	case SRV_ONERR_MARK_DOWN:
-		health = 0;
+		health = c->rise;
 		break;
 	default:
 		return;
 	}
-	STORE(r->check_health, health);
+	char info[128];
+	snprintf(info, sizeof(info), "Detected %u consecutive errors, last one was: %s", errors,
+		 check_state_observed(c));
+	unsigned prev = LOAD(r->check_status);
+	int failed = check_state_step(&health, c->rise, c->fall, 0);
+	if (failed)
+		shm_gauge_add(&r->c.chkfail, 1);
 	STORE(r->check_status, CHK_ST_HANA);
+	STORE(r->check_code, -1);
+	STORE(r->check_duration, CHK_DURATION_NONE);
 	check_state_store_info(r, info);
-	int up = health >= c->rise;
-	if (!up && LOAD(r->op_state) != SHM_OP_DOWN)
-		check_state_change(c, 0, CHK_ST_HANA, -1, info, 0);
+	STORE(r->check_health, health);
+	unsigned why = CHK_ST_HANA;
+	if (check_state_logs_checks(c)) {
+		if (prev != CHK_ST_HANA || failed)
+			check_state_log_check(c, CHK_ST_HANA, -1, info, CHK_DURATION_NONE, health);
+		why = CHK_ST_UNKNOWN;
+	}
+	if (health < c->rise && LOAD(r->op_state) != SHM_OP_DOWN)
+		check_state_change(c, 0, why, -1, info, CHK_DURATION_NONE);
 }

@@ -26,6 +26,7 @@ static const struct {
 	[CHK_ST_L7OKC] = { "L7OKC", "Layer7 check conditionally passed" },
 	[CHK_ST_L7STS] = { "L7STS", "Layer7 wrong status" },
 	[CHK_ST_HANA] = { "HANA", "Health analyze" },
+	[CHK_ST_CHECKED] = { "CHECKED", "No status change" },
 };
 
 const char *check_status_name(unsigned st)

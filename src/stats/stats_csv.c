@@ -294,14 +294,16 @@ static void f_check_code(const struct csv_row *r, struct sbuf *o)
  * initialising). */
 static void f_check_duration(const struct csv_row *r, struct sbuf *o)
 {
-	if (srv_checked(r) && r->srv->check_status > CHK_ST_INI)
+	if (srv_checked(r) && r->srv->check_status > CHK_ST_INI &&
+	    r->srv->check_duration != CHK_DURATION_NONE)
 		sbuf_printf(o, "%u", r->srv->check_duration);
 }
 
+/* `observe`'s on-error actions taken (the checker counts them). */
 static void f_hanafail(const struct csv_row *r, struct sbuf *o)
 {
 	if (srv_checked(r))
-		sbuf_adds(o, "0");
+		put_u64(o, shm_counter_read(r->shm, SHM_KIND_SRV, r->idx, SHM_CTR_hanafail));
 }
 
 /* The shards keep the time of the last session (s since the epoch, the
@@ -317,18 +319,91 @@ static void f_lastsess(const struct csv_row *r, struct sbuf *o)
 		put_u64(o, r->now > t ? r->now - t : 0);
 }
 
-/* `last_chk`: the last check's info, made safe for one CSV field */
+/* A free text as one CSV field, as HAProxy's csv_enc() writes it: in
+ * double quotes (doubled inside) when it holds a comma, a quote or a line
+ * break, line breaks turned to spaces. `src` is a segment buffer another
+ * process rewrites: copied first, and never read past its size. */
+static void put_text(struct sbuf *o, const char *src, size_t size)
+{
+	char t[256];
+	size_t n = size < sizeof(t) ? size : sizeof(t);
+	memcpy(t, src, n);
+	t[n - 1] = '\0';
+	int quote = strpbrk(t, ",\"\r\n") != NULL;
+	if (quote)
+		sbuf_adds(o, "\"");
+	for (const char *c = t; *c; c++) {
+		if (*c == '"')
+			sbuf_adds(o, "\"\"");
+		else
+			sbuf_addc(o, *c == '\r' || *c == '\n' ? ' ' : *c);
+	}
+	if (quote)
+		sbuf_adds(o, "\"");
+}
+
+/* `last_chk`: the last check's info */
 static void f_last_chk(const struct csv_row *r, struct sbuf *o)
 {
-	if (!srv_checked(r))
-		return;
-	char t[sizeof(r->srv->last_chk)];
-	memcpy(t, r->srv->last_chk, sizeof(t));
-	t[sizeof(t) - 1] = '\0';
-	for (char *c = t; *c; c++)
-		if (*c == ',' || *c == '\n' || *c == '\r')
-			*c = ' ';
-	sbuf_adds(o, t);
+	if (srv_checked(r))
+		put_text(o, r->srv->last_chk, sizeof(r->srv->last_chk));
+}
+
+/* ------------------------------------------ agent columns (agent-check) */
+
+static int srv_agent(const struct csv_row *r)
+{
+	return is_srv(r) && (r->srv->flags & SHM_SRV_AGENT) &&
+	       __atomic_load_n(&r->srv->agent_status, __ATOMIC_RELAXED) != CHK_ST_UNKNOWN;
+}
+
+static void f_last_agt(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		put_text(o, r->srv->last_agt, sizeof(r->srv->last_agt));
+}
+
+static void f_agent_status(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_adds(o, check_status_name(r->srv->agent_status));
+}
+
+static void f_agent_code(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r) && r->srv->agent_code >= 0)
+		sbuf_printf(o, "%d", r->srv->agent_code);
+}
+
+static void f_agent_duration(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r) && r->srv->agent_status > CHK_ST_INI &&
+	    r->srv->agent_duration != CHK_DURATION_NONE)
+		sbuf_printf(o, "%u", r->srv->agent_duration);
+}
+
+static void f_agent_desc(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_adds(o, check_status_desc(r->srv->agent_status));
+}
+
+/* HAProxy's agent counts one result either way: rise = fall = 1. */
+static void f_agent_rise(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_adds(o, "1");
+}
+
+static void f_agent_fall(const struct csv_row *r, struct sbuf *o)
+{
+	f_agent_rise(r, o);
+}
+
+static void f_agent_health(const struct csv_row *r, struct sbuf *o)
+{
+	if (srv_agent(r))
+		sbuf_printf(o, "%d", r->srv->agent_health);
 }
 
 static void f_check_desc(const struct csv_row *r, struct sbuf *o)
@@ -445,11 +520,11 @@ static const struct csv_col csv_cols[] = {
 	FILL(check_duration), CTRH(hrsp_1xx), CTRH(hrsp_2xx), CTRH(hrsp_3xx), CTRH(hrsp_4xx),
 	CTRH(hrsp_5xx), CTRH(hrsp_other), FILL(hanafail), CTRH(req_rate), CTRH(req_rate_max),
 	CTRH(req_tot), CTR(cli_abrt), CTR(srv_abrt), CTRH(comp_in), CTRH(comp_out),
-	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), FILL(last_chk), NONE(last_agt),
-	NONE(qtime), NONE(ctime), NONE(rtime), NONE(ttime), NONE(agent_status),
-	NONE(agent_code), NONE(agent_duration), FILL(check_desc), NONE(agent_desc),
-	FILL(check_rise), FILL(check_fall), FILL(check_health), NONE(agent_rise),
-	NONE(agent_fall), NONE(agent_health), FILL(addr), FILL(cookie), FILL(mode), FILL(algo),
+	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), FILL(last_chk), FILL(last_agt),
+	NONE(qtime), NONE(ctime), NONE(rtime), NONE(ttime), FILL(agent_status),
+	FILL(agent_code), FILL(agent_duration), FILL(check_desc), FILL(agent_desc),
+	FILL(check_rise), FILL(check_fall), FILL(check_health), FILL(agent_rise),
+	FILL(agent_fall), FILL(agent_health), FILL(addr), FILL(cookie), FILL(mode), FILL(algo),
 	CTR(conn_rate), CTR(conn_rate_max), CTR(conn_tot), CTRH(intercepted), CTR(dcon),
 	CTR(dses), CTR(wrew), CTR(connect), CTR(reuse), CTRH(cache_lookups), CTRH(cache_hits),
 	FILL(srv_icur), FILL(src_ilim), CTR(qtime_max), CTR(ctime_max), CTR(rtime_max),

@@ -125,18 +125,38 @@ static void csv_dump(struct weir_proc *p, int up, struct sbuf *csv)
 	stats_csv_show(&c);
 }
 
+/* One field at p, unquoted in place ("a ""b"", c" is a "b", c: the CSV
+ * quoting of text fields such as last_chk); where the next one starts,
+ * NULL after the last. */
+static char *split_one(char *p, char **field)
+{
+	if (*p != '"') {
+		*field = p;
+		char *c = strchr(p, ',');
+		if (c)
+			*c++ = '\0';
+		return c;
+	}
+	char *w = ++p;
+	*field = w;
+	for (; *p; p++) {
+		if (*p == '"' && p[1] == '"')
+			p++;
+		else if (*p == '"')
+			break;
+		*w++ = *p;
+	}
+	char *next = *p ? strchr(p, ',') : NULL;
+	*w = '\0';
+	return next ? next + 1 : NULL;
+}
+
 /* Splits line (NUL-terminated, no '\n') on commas into v->f. */
 static void split_fields(char *line, char **f, int *nf)
 {
 	*nf = 0;
-	for (char *p = line; *nf < MAX_COLS;) {
-		f[(*nf)++] = p;
-		char *c = strchr(p, ',');
-		if (!c)
-			break;
-		*c = '\0';
-		p = c + 1;
-	}
+	for (char *p = line; p && *nf < MAX_COLS;)
+		p = split_one(p, &f[(*nf)++]);
 }
 
 static const char *fld(const struct csv_view *v, const char *name)

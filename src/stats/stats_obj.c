@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "stats-int.h"
+#include "weir/checker.h"
 
 uint64_t stats_obj_now_s(void)
 {
@@ -208,7 +209,13 @@ static void status_running(const struct shm_srv *s, const struct shm_srv *ref, s
 	int going_down = checked && ref->check_health < ref->check_rise + ref->check_fall - 1;
 	/* as HAProxy: a running server with weight 0 (`set server ... weight
 	 * 0`, an agent's drain) shows DRAIN too */
-	if ((s->admin & SHM_ADMIN_DRAIN) || stats_obj_eweight(s) == 0) {
+	int drained = (s->admin & SHM_ADMIN_DRAIN) || stats_obj_eweight(s) == 0;
+	/* HAProxy: "DRAIN (agent)" for a drained server with an agent (weir's
+	 * agent drain is weight_pct 0) */
+	if (drained && (s->flags & SHM_SRV_AGENT) &&
+	    ((s->admin & SHM_ADMIN_DRAIN) || s->weight_pct == 0)) {
+		sbuf_adds(out, "DRAIN (agent)");
+	} else if (drained) {
 		if (going_down)
 			sbuf_printf(out, "DRAIN %d/%d", ref->check_health - ref->check_rise + 1,
 				    ref->check_fall);
@@ -240,6 +247,9 @@ void stats_obj_srv_status(void *shm, const struct shm_srv *s, struct sbuf *out)
 		else
 			sbuf_printf(out, "NOLB %d/%d", ref->check_health - ref->check_rise + 1,
 				    ref->check_fall);
+	} else if ((ref->flags & SHM_SRV_AGENT) && ref->agent_status != CHK_ST_UNKNOWN &&
+		   ref->agent_health == 0) {
+		sbuf_adds(out, "DOWN (agent)");          /* HAProxy: the agent holds it down */
 	} else if (checked && ref->check_health > 0) {
 		sbuf_printf(out, "DOWN %d/%d", ref->check_health, ref->check_rise);
 	} else {

@@ -32,14 +32,16 @@
 enum ha_check_result { HA_RES_UNKNOWN = 0, HA_RES_NEUTRAL, HA_RES_FAILED, HA_RES_PASSED,
 		       HA_RES_CONDPASS };
 
-/* weir's check_status codes as HAProxy numbers them (HCHK_STATUS_*). */
+/* weir's check_status codes as HAProxy 2.6 numbers them (HCHK_STATUS_*:
+ * START is 2, CHECKED 3, HANA 4; checked by hand against its `show
+ * servers state`: L7OK is 15, HANA 4). */
 static int ha_check_status(uint32_t st)
 {
 	static const int map[CHK_ST__COUNT] = {
-		[CHK_ST_UNKNOWN] = 0, [CHK_ST_INI] = 1, [CHK_ST_SOCKERR] = 4, [CHK_ST_L4OK] = 5,
-		[CHK_ST_L4TOUT] = 6, [CHK_ST_L4CON] = 7, [CHK_ST_L6OK] = 8, [CHK_ST_L6TOUT] = 9,
-		[CHK_ST_L6RSP] = 10, [CHK_ST_L7TOUT] = 11, [CHK_ST_L7RSP] = 12, [CHK_ST_L7OK] = 14,
-		[CHK_ST_L7OKC] = 15, [CHK_ST_L7STS] = 16,
+		[CHK_ST_UNKNOWN] = 0, [CHK_ST_INI] = 1, [CHK_ST_CHECKED] = 3, [CHK_ST_HANA] = 4,
+		[CHK_ST_SOCKERR] = 5, [CHK_ST_L4OK] = 6, [CHK_ST_L4TOUT] = 7, [CHK_ST_L4CON] = 8,
+		[CHK_ST_L6OK] = 9, [CHK_ST_L6TOUT] = 10, [CHK_ST_L6RSP] = 11, [CHK_ST_L7TOUT] = 12,
+		[CHK_ST_L7RSP] = 13, [CHK_ST_L7OK] = 15, [CHK_ST_L7OKC] = 16, [CHK_ST_L7STS] = 17,
 	};
 	return st < CHK_ST__COUNT ? map[st] : 0;
 }
@@ -48,6 +50,7 @@ static int ha_check_result(uint32_t st)
 {
 	switch (st) {
 	case CHK_ST_UNKNOWN: case CHK_ST_INI: return HA_RES_UNKNOWN;
+	case CHK_ST_CHECKED: return HA_RES_NEUTRAL;
 	case CHK_ST_L4OK: case CHK_ST_L6OK: case CHK_ST_L7OK: return HA_RES_PASSED;
 	case CHK_ST_L7OKC: return HA_RES_CONDPASS;
 	default: return HA_RES_FAILED;

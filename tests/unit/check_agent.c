@@ -382,6 +382,11 @@ START_TEST(test_agent_unreachable)
 	t_run(&e, 400);
 	ck_assert_uint_eq(t_load32(&r->op_state), SHM_OP_UP);
 	ck_assert_uint_eq(t_load32(&r->weight_pct), 100);
+	/* only the agent's own result (show stat agent_*) says so */
+	ck_assert_uint_eq(t_load32(&r->agent_status), CHK_ST_L4CON);
+	ck_assert_str_eq(r->last_agt, "Connection refused");
+	ck_assert_int_eq(r->agent_health, 1);
+	ck_assert_int_eq(r->agent_code, -1);
 	t_down(&e);
 }
 END_TEST

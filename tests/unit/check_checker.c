@@ -9,7 +9,8 @@
  * `inter`, or min(timeout connect, inter) with `timeout check`; backups
  * count in srv_bck; `disabled` servers and servers in maintenance are not
  * probed; `addr`/`port` override the address; IPv6 works; first checks
- * spread over the interval; the logs say what HAProxy says.
+ * spread over the interval; the logs say what HAProxy says; `observe`'s
+ * on-error actions act on the health as HAProxy's.
  */
 #include <check.h>
 #include <errno.h>
@@ -683,18 +684,147 @@ START_TEST(test_logs)
 			     "problem, info: \"Connection refused\", check duration: "), "%s", out);
 	ck_assert_msg(strstr(out, "ms, status: 2/3 UP."), "%s", out);
 	ck_assert_msg(strstr(out, "ms, status: 1/3 UP."), "%s", out);
-	ck_assert_msg(strstr(out, "Server be/s1 is DOWN, reason: Layer4 connection problem, info: "
-			     "\"Connection refused\", check duration: "), "%s", out);
-	ck_assert_msg(strstr(out, "ms. 0 active and 0 backup servers left. 0 sessions active, "
-			     "0 requeued, 0 remaining in queue."), "%s", out);
+	/* HAProxy: the "Health check" line gave the reason, the change does not */
+	ck_assert_msg(strstr(out, "Server be/s1 is DOWN. 0 active and 0 backup servers left. "
+			     "0 sessions active, 0 requeued, 0 remaining in queue."), "%s", out);
 	ck_assert_msg(strstr(out, "backend 'be' has no server available!"), "%s", out);
 	ck_assert_msg(strstr(out, "Health check for server be/s1 succeeded, reason: Layer4 check "
 			     "passed, check duration: "), "%s", out);
 	ck_assert_msg(strstr(out, "ms, status: 1/2 DOWN."), "%s", out);
-	ck_assert_msg(strstr(out, "Server be/s1 is UP, reason: Layer4 check passed, check duration: "),
-		      "%s", out);
-	ck_assert_msg(strstr(out, "ms. 1 active and 0 backup servers online. 0 sessions requeued, "
-			     "0 total in queue."), "%s", out);
+	ck_assert_msg(strstr(out, "Server be/s1 is UP. 1 active and 0 backup servers online. "
+			     "0 sessions requeued, 0 total in queue."), "%s", out);
+	free(out);
+	t_unlisten(&l);
+	t_down(&e);
+}
+END_TEST
+
+/* `no-check` and `no-agent-check` on a server line cancel a default-server
+ * `check` and `agent-check`: nothing probes that server. */
+START_TEST(test_default_server_no_checks)
+{
+	t_base = event_base_new();
+	struct t_lsn l;
+	t_listen(&l, t_base, AF_INET, 0);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), "global\n  max-spread-checks 20\n" T_DEFAULTS "backend be\n"
+		 "  default-server check inter 100 agent-check agent-port %d agent-inter 100\n"
+		 "  server both 127.0.0.1:%d\n"
+		 "  server none 127.0.0.1:%d no-check no-agent-check\n", l.port, l.port, l.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	t_run(&e, NULL, NULL, 300);
+	struct shm_srv *both = t_srv(&e, 0), *none = t_srv(&e, 1);
+	ck_assert_uint_eq(both->check_status, CHK_ST_L4OK);
+	ck_assert_uint_ne(both->agent_status, CHK_ST_UNKNOWN);
+	ck_assert_uint_eq(none->check_status, CHK_ST_UNKNOWN);
+	ck_assert_uint_eq(none->agent_status, CHK_ST_UNKNOWN);
+	ck_assert_uint_eq(none->flags & (SHM_SRV_CHECK | SHM_SRV_AGENT), 0);
+	t_unlisten(&l);
+	t_down(&e);
+}
+END_TEST
+
+/* ------------------------------------------------------------- observe */
+
+static int t_all_full(void *arg)
+{
+	struct t_env *e = arg;
+	for (uint32_t i = 0; i < shm_hdr(e->p.shm)->nsrv; i++)
+		if (!t_full_health(t_srv(e, i)))
+			return 0;
+	return 1;
+}
+
+static uint64_t t_hana(struct shm_srv *r)
+{
+	return __atomic_load_n(&r->c.hanafail, __ATOMIC_RELAXED);
+}
+
+/* Errors the workers would count: n more on server i. */
+static void t_errors(struct t_env *e, uint32_t i, uint32_t n)
+{
+	__atomic_add_fetch(&t_srv(e, i)->obs_consec, n, __ATOMIC_RELAXED);
+}
+
+/* HAProxy's on-error actions at error-limit (3 here), on servers at full
+ * health (rise 2, fall 3: health 4): fastinter only hurries the next
+ * check; fail-check (the default) is one failed check of status HANA
+ * (UP 2/3); sudden-death leaves the server one failure from DOWN (health
+ * rise); mark-down takes it DOWN. Each counts in hanafail, the failures
+ * in chkfail; HANA has no duration; twice the limit in one look is two
+ * actions; the remainder stays counted; a passed check forgets it. */
+START_TEST(test_observe_actions)
+{
+	t_base = event_base_new();
+	struct t_lsn l;
+	t_listen(&l, t_base, AF_INET, 0);
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg), "global\n  max-spread-checks 20\n" T_DEFAULTS "backend be\n"
+		 "  default-server check inter 5000 rise 2 fall 3 observe layer7 error-limit 3\n"
+		 "  server fi 127.0.0.1:%d fastinter 50 on-error fastinter\n"
+		 "  server fc 127.0.0.1:%d\n"
+		 "  server sd 127.0.0.1:%d on-error sudden-death\n"
+		 "  server md 127.0.0.1:%d on-error mark-down\n"
+		 "  server l4 127.0.0.1:%d inter 100 observe layer4 on-error mark-down\n",
+		 l.port, l.port, l.port, l.port, l.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	ck_assert_int_ge(t_run(&e, t_all_full, &e, 1000), 0);
+	struct shm_srv *fi = t_srv(&e, 0), *fc = t_srv(&e, 1), *sd = t_srv(&e, 2);
+	struct shm_srv *md = t_srv(&e, 3), *l4 = t_srv(&e, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		t_errors(&e, i, 3);
+	t_errors(&e, 4, 2);                 /* below the limit */
+	t_run(&e, NULL, NULL, 250);
+	ck_assert_uint_eq(t_hana(fi), 1);
+	ck_assert_int_eq(fi->check_health, 4);
+	ck_assert_uint_eq(fi->c.chkfail, 0);
+	ck_assert_uint_eq(fc->check_status, CHK_ST_HANA);
+	ck_assert_int_eq(fc->check_health, 3);
+	ck_assert_uint_eq(fc->op_state, SHM_OP_UP);
+	ck_assert_uint_eq(fc->c.chkfail, 1);
+	ck_assert_uint_eq(fc->check_duration, CHK_DURATION_NONE);
+	ck_assert_str_eq(fc->last_chk, "Detected 3 consecutive errors, last one was: Wrong http "
+			 "response");
+	ck_assert_uint_eq(fc->obs_consec, 0);
+	ck_assert_int_eq(sd->check_health, 2);
+	ck_assert_uint_eq(sd->op_state, SHM_OP_UP);
+	ck_assert_uint_eq(sd->c.chkfail, 1);
+	ck_assert_int_eq(md->check_health, 0);
+	ck_assert_uint_eq(md->op_state, SHM_OP_DOWN);
+	ck_assert_uint_eq(md->c.chkfail, 1);
+	ck_assert_uint_eq(md->c.chkdown, 1);
+	ck_assert_uint_eq(t_hana(md), 1);
+	/* l4's checks (every 100 ms) passed meanwhile: its 2 errors forgotten */
+	ck_assert_uint_eq(l4->obs_consec, 0);
+	ck_assert_uint_eq(t_hana(l4), 0);
+
+	/* fastinter: the next check within fastinter, not inter (5 s) */
+	__atomic_store_n(&fi->check_status, CHK_ST_UNKNOWN, __ATOMIC_RELAXED);
+	t_errors(&e, 0, 3);
+	long at = t_run(&e, t_checked, fi, 1000);
+	ck_assert_msg(at >= 0 && at < 400, "check %ld ms after the errors", at);
+
+	int saved;
+	FILE *f = t_capture_begin(&saved);
+	t_errors(&e, 1, 7);                 /* two limits and one more */
+	t_errors(&e, 2, 3);
+	t_errors(&e, 4, 3);
+	t_run(&e, NULL, NULL, 250);
+	char *out = t_capture_end(f, saved);
+	ck_assert_uint_eq(t_hana(fc), 3);
+	ck_assert_int_eq(fc->check_health, 0);
+	ck_assert_uint_eq(fc->op_state, SHM_OP_DOWN);
+	ck_assert_uint_eq(fc->c.chkfail, 3);
+	ck_assert_uint_eq(fc->obs_consec, 1);
+	ck_assert_uint_eq(sd->op_state, SHM_OP_DOWN);
+	ck_assert_uint_eq(sd->c.chkfail, 2);
+	/* layer4 names what it counts, connects; a HANA change has no duration */
+	ck_assert_uint_eq(t_hana(l4), 1);
+	ck_assert_msg(strstr(out, "Server be/l4 is DOWN, reason: Health analyze, info: \"Detected 3 "
+			     "consecutive errors, last one was: L4 unsuccessful connection\". 1 "
+			     "active and 0 backup servers left."), "%s", out);
 	free(out);
 	t_unlisten(&l);
 	t_down(&e);
@@ -782,6 +912,8 @@ static Suite *checker_suite(void)
 	tcase_add_test(tc, test_first_checks_spread);
 	tcase_add_test(tc, test_logs);
 	tcase_add_test(tc, test_syslog_targets);
+	tcase_add_test(tc, test_observe_actions);
+	tcase_add_test(tc, test_default_server_no_checks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -379,6 +379,29 @@ START_TEST(test_server_ssl_implies)
 }
 END_TEST
 
+/* The `no-` words cancel what a default-server line gave: `no-check-ssl`
+ * a `check-ssl`, and even the TLS a server's `ssl` would give its checks
+ * (HAProxy); a later `check-ssl` wins over a default `no-check-ssl`. */
+START_TEST(test_default_server_no_check_ssl)
+{
+	static const struct { const char *be, *words; unsigned st; } cases[] = {
+		{ "  default-server check-ssl verify none\n", "no-check-ssl", CHK_ST_L4OK },
+		{ "  default-server check-ssl verify none\n", "", CHK_ST_L6OK },
+		{ "  default-server no-check-ssl\n", "ssl verify none", CHK_ST_L4OK },
+		{ "  default-server ssl verify none no-check-ssl\n", "check-ssl", CHK_ST_L6OK },
+	};
+	struct t_srv s;
+	t_srv_start(&s, T_TLS_IDLE);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct t_env e;
+		t_run(&e, cases[i].be, s.port, cases[i].words);
+		t_expect(&e, 0, cases[i].st, NULL);
+		t_down(&e);
+	}
+	t_srv_stop(&s);
+}
+END_TEST
+
 START_TEST(test_http_over_tls)
 {
 	struct t_srv s;
@@ -537,6 +560,7 @@ static Suite *checker_ssl_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_check_ssl_l6ok);
 	tcase_add_test(tc, test_server_ssl_implies);
+	tcase_add_test(tc, test_default_server_no_check_ssl);
 	tcase_add_test(tc, test_http_over_tls);
 	tcase_add_test(tc, test_verify_ca);
 	tcase_add_test(tc, test_sni_alpn);

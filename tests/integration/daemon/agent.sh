@@ -3,7 +3,8 @@
 # and a tiny agent on loopback whose answer the test rewrites: "drain" lets
 # a held session finish but sends no new one (weight 0); "ready 50%" gives
 # the server half its weight (the balancing share follows); "down" takes
-# it out although its health check passes; "up" brings it back.
+# it out although its health check passes; "up" brings it back. `show
+# stat` shows the agent's own result in HAProxy 2.6's agent_* columns.
 . "$WEIR_SRCDIR/tests/integration/lib.sh"
 . "$WEIR_SRCDIR/tests/integration/daemon-lib.sh"
 d_setup
@@ -33,7 +34,8 @@ while True:
         pass
     c.close()
 PY
-t_pids="$t_pids $!"
+AGENT_PID=$!
+t_pids="$t_pids $AGENT_PID"
 wait_port "$AG"
 
 cat >"$T_TMP/weir.cfg" <<CFG
@@ -53,14 +55,37 @@ listen lb
 CFG
 check "weir starts with an agent-checked server" start_weir "$T_TMP/weir.cfg"
 
+# col SERVER COLUMN: one field of a fresh `show stat` (read as CSV: text
+# fields such as last_agt are quoted when they hold a comma)
 col() {
-	stats_cmd "$SOCK" "show stat" | awk -F, -v sv="$1" -v c="$2" \
-		'NR==1{for(i=1;i<=NF;i++){n=$i; sub(/^# /,"",n); if(n==c) k=i}} $1=="lb" && $2==sv {print $k}'
+	stats_cmd "$SOCK" "show stat" | python3 -c "
+import csv, sys
+rows = list(csv.reader(sys.stdin)) or [[]]
+h = [x.lstrip('# ') for x in rows[0]]
+for r in rows[1:]:
+    if len(r) == len(h) and r[0] == 'lb' and r[1] == '$1':
+        print(r[h.index('$2')])"
+}
+# agent SERVER: the agent columns, as one line
+agent() {
+	stats_cmd "$SOCK" "show stat" | python3 -c "
+import csv, sys
+rows = list(csv.reader(sys.stdin)) or [[]]
+h = [x.lstrip('# ') for x in rows[0]]
+cols = ('agent_status', 'agent_code', 'agent_desc', 'last_agt', 'agent_rise', 'agent_fall', 'agent_health')
+for r in rows[1:]:
+    if len(r) == len(h) and r[0] == 'lb' and r[1] == '$1':
+        print('|'.join(r[h.index(c)] for c in cols))"
 }
 # agent_says WORDS: the agent's next answer, then two agent-inters.
 agent_says() { echo "$1" >"$T_TMP/agent.reply"; sleep 0.7; }
 
 sleep 0.8
+check "up: the agent columns say so ($(agent a))" \
+	test "$(agent a)" = "L7OK|0|Layer7 check passed|via agent : up|1|1|1"
+d=$(col a agent_duration)
+check "up: agent_duration is the agent check's ms ($d)" test "${d:-x}" -ge 0
+check "b has no agent: its agent columns are empty ($(agent b))" test "$(agent b)" = "||||||"
 out=$($TCPLOAD --target "127.0.0.1:$FE" --total 100)
 check "agent up: both servers share 100 connections ($out)" \
 	within "$(pct "$(json names.a <<<"$out")" 100)" 50 5
@@ -71,8 +96,8 @@ held=$!
 sleep 0.4
 agent_says drain
 check "drain: show stat weight of a is 0 (got $(col a weight))" test "$(col a weight)" = 0
-# HAProxy shows DRAIN instead of UP for a running server of weight 0
-check "drain: a shows DRAIN (got $(col a status))" test "$(col a status)" = DRAIN
+# HAProxy 2.6 shows a server drained with an agent as "DRAIN (agent)"
+check "drain: a shows DRAIN (agent) (got $(col a status))" test "$(col a status)" = "DRAIN (agent)"
 scur=$(col a scur)
 check "drain: a still holds its sessions (scur $scur)" test "${scur:-0}" -ge 1
 out=$($TCPLOAD --target "127.0.0.1:$FE" --total 30)
@@ -80,6 +105,8 @@ check "drain: 30 new connections all on b ($out)" test "$(json names.b <<<"$out"
 wait "$held"
 check "drain: the held sessions finished with their data ($(cat "$T_TMP/held.json"))" \
 	test "$(json ok <"$T_TMP/held.json")" -eq 4 -a "$(json names.a <"$T_TMP/held.json")" -eq "$scur"
+check "drain: no state word: CHECKED, no status change, no info ($(agent a))" \
+	test "$(agent a)" = "CHECKED||No status change||1|1|1"
 grep -q "Server lb/a enters drain state (via agent)" "$T_TMP/weir.log"
 check "drain is logged" test $? -eq 0
 
@@ -94,10 +121,10 @@ check "ready 50%: weights 5:10 give a a third ($out)" \
 
 # down: out of the farm although its port answers
 agent_says "down # planned maintenance"
-# (HAProxy prints "DOWN (agent)"; weir's segment has no agent health yet,
-# so the status is DOWN with the health check's counter)
-st=$(col a status)
-check "down: show stat status of a is DOWN (got $st)" test "${st%% *}" = DOWN
+check "down: show stat status of a is DOWN (agent), as HAProxy's (got $(col a status))" \
+	test "$(col a status)" = "DOWN (agent)"
+check "down: L7STS, code 0, the agent's words, agent_health 0 ($(agent a))" \
+	test "$(agent a)" = "L7STS|0|Layer7 wrong status|via agent : down (planned maintenance)|1|1|0"
 out=$($TCPLOAD --target "127.0.0.1:$FE" --total 30)
 check "down: 30 connections all on b ($out)" test "$(json names.b <<<"$out")" -eq 30
 check "down: no connection failed" test "$(json failed <<<"$out")" -eq 0
@@ -113,6 +140,18 @@ out=$($TCPLOAD --target "127.0.0.1:$FE" --total 100)
 check "up: both servers share again ($out)" within "$(pct "$(json names.a <<<"$out")" 100)" 50 5
 grep -q 'Server lb/a is UP, reason: Layer7 check passed, info: "via agent : up"' "$T_TMP/weir.log"
 check "up is logged" test $? -eq 0
+check "up: agent_health 1 again ($(agent a))" \
+	test "$(agent a)" = "L7OK|0|Layer7 check passed|via agent : up|1|1|1"
+agent_says "bogus"
+check "a word it does not know: CHECKED, 'agent reports an error : bogus' ($(agent a))" \
+	test "$(agent a)" = "CHECKED||No status change|agent reports an error : bogus|1|1|1"
+
+# the agent gone: its columns say why, the server stays as it is
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
+sleep 0.7
+check "agent gone: L4CON, Connection refused, health kept ($(agent a))" \
+	test "$(agent a)" = "L4CON||Layer4 connection problem|Connection refused|1|1|1"
+check "agent gone: a stays UP (got $(col a status))" test "$(col a status)" = UP
 
 check "weir stops on SIGTERM" stop_weir
 d_done
