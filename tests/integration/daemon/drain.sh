@@ -42,27 +42,28 @@ check "then the daemon exited by itself" test "$(kill -0 "$WEIR_PID" 2>/dev/null
 # hard-stop-after 1s: an old worker holding an idle connection is stopped
 sed -i 's/^    nbthread 2$/    nbthread 2\n    hard-stop-after 1s/' "$T_TMP/weir.cfg"
 check "weir starts again" start_weir "$T_TMP/weir.cfg"
-# a client that waits for the proxy to close, and says how long it took
-python3 - "$FE" >"$T_TMP/long.txt" <<'PY' &
+# a client that holds a connection until the proxy closes it, and says
+# when (wall clock), so the delay is measured from the reload itself
+python3 - "$FE" "$T_TMP/connected" >"$T_TMP/long.txt" <<'PY' &
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
 s.recv(100)
-time.sleep(0.9)                      # the reload is sent meanwhile
-t0 = time.monotonic()
+open(sys.argv[2], "w").close()
 s.settimeout(10)
 try:
     while s.recv(100):
         pass
 except OSError:
     pass
-print(round(time.monotonic() - t0 + 0.4, 1))
+print(time.time())
 PY
 long=$!
-sleep 0.5
+n=100; while [ ! -e "$T_TMP/connected" ] && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
+t_reload=$(date +%s.%N)
 kill -USR2 "$WEIR_PID"
 check "the reload completes" wait_log "Loading success." 10 2
 wait "$long"
-el=$(cat "$T_TMP/long.txt")
+el=$(python3 -c "print(round($(cat "$T_TMP/long.txt") - $t_reload, 1))")
 check "the old worker's connection was cut by hard-stop-after (after ${el}s, bound 0.8-4)" \
 	python3 -c "import sys; sys.exit(0 if 0.8 <= $el <= 4 else 1)"
 check "hard-stop-after is logged" grep -q "hard-stop-after" "$T_TMP/weir.log"
