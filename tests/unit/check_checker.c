@@ -703,7 +703,7 @@ START_TEST(test_logs)
 }
 END_TEST
 
-static int t_checked_times(void *arg)
+static int t_l4ok_no_failure(void *arg)
 {
 	return __atomic_load_n(&((struct shm_srv *)arg)->c.chkfail, __ATOMIC_RELAXED) == 0 &&
 	       t_status_is(arg, CHK_ST_L4OK);
@@ -723,7 +723,7 @@ START_TEST(test_l4_not_accepted)
 	struct t_env e;
 	t_up(&e, cfg);
 	t_accepted = 0;
-	ck_assert_int_ge(t_run(&e, t_checked_times, t_srv(&e, 0), 500), 0);
+	ck_assert_int_ge(t_run(&e, t_l4ok_no_failure, t_srv(&e, 0), 500), 0);
 	t_run(&e, NULL, NULL, 300);                    /* a few more checks */
 	ck_assert_int_eq(t_accepted, 0);
 	event_free(l.ev);                              /* its base goes with the checker */
