@@ -678,6 +678,16 @@ static void finish_agent(struct cfg *cfg, const struct proxy_conf *px, const str
 			    "server line.", px->name, s->name);
 }
 
+/* HAProxy 2.6 alerts (without failing) and the workers of a TCP proxy see
+ * no HTTP response to judge: the observation would never fire. */
+static void finish_observe(struct cfg *cfg, const struct proxy_conf *px, const struct server_conf *s)
+{
+	if (s->observe == SRV_OBSERVE_LAYER7 && px->mode != PX_MODE_HTTP)
+		cfg_diag_at(cfg, CFG_WARNING, &s->loc, "'server %s/%s' : 'observe layer7' can only be "
+			    "used in http proxies; it observes nothing here. Use 'observe layer4' (failed "
+			    "connects), or 'mode http'.", px->name, s->name);
+}
+
 static void finish_verify(struct cfg *cfg, const struct proxy_conf *px, const struct server_conf *s)
 {
 	int global_none = cfg->global.ssl_server_verify && strcmp(cfg->global.ssl_server_verify, "none") == 0;
@@ -754,6 +764,7 @@ static void server_finish(struct cfg *cfg)
 		VEC_EACH(&px->servers, struct server_conf *, s) {
 			finish_check_port(cfg, px, s);
 			finish_agent(cfg, px, s);
+			finish_observe(cfg, px, s);
 			finish_verify(cfg, px, s);
 			finish_track(cfg, px, s);
 			finish_ssl_defaults(cfg, s);

@@ -437,6 +437,13 @@ static void check_ssl_begin(struct chk *c, const struct check_ssl_want *w)
 	check_ssl_step(c);
 }
 
+int check_ssl_silent(const struct chk *c)
+{
+	struct check_ssl_want w;
+	check_ssl_wanted(c, &w);
+	return !w.proxy && !w.ssl;
+}
+
 void check_ssl_established(struct chk *c)
 {
 	struct check_ssl_want w;

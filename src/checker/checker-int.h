@@ -72,6 +72,7 @@ struct chk {
 	int fd;                             /* -1 when idle */
 	int running;
 	int in_maint;                       /* admin MAINT seen at the last run */
+	int no_last_ack;                    /* plain L4 sending nothing: TCP_QUICKACK off (check_tcp.c) */
 	uint64_t start_ms;                  /* monotonic, when the running check began */
 	struct chk_conv *conv;              /* L7 kinds: the program and its run (check_conv.h) */
 	struct ssl_ctx_st *ssl_ctx;         /* servers checked over TLS (check_ssl.c) */
@@ -105,6 +106,8 @@ void check_tcp_stop(struct chk *c);
 const char *check_ssl_setup(struct chk *c);
 void check_ssl_release(struct chk *c);
 void check_ssl_established(struct chk *c);
+/* 1 when the transport writes nothing of its own (no PROXY header, no TLS). */
+int check_ssl_silent(const struct chk *c);
 void check_ssl_close(struct chk *c);
 ssize_t check_ssl_send(struct chk *c, const void *buf, size_t len);
 ssize_t check_ssl_recv(struct chk *c, void *buf, size_t len);

@@ -38,6 +38,9 @@
 #define CHECKER_SWEEP_MS 1000
 /* spread-checks accepts 0..50 percent, as HAProxy's does. */
 #define CHECKER_MAX_SPREAD 50
+/* libevent's common timeouts: a queue per duration instead of the heap
+ * (O(1) re-arming), a few per base; intervals beyond these use the heap. */
+#define CHECKER_COMMON_TIMEOUTS 32
 
 struct checker {
 	struct weir_proc *p;
@@ -45,6 +48,9 @@ struct checker {
 	int nchk;
 	struct event *sweep;
 	uint64_t rng;                       /* xorshift64 state */
+	/* the intervals in use without jitter, as libevent common timeouts */
+	struct { int ms; const struct timeval *tv; } common[CHECKER_COMMON_TIMEOUTS];
+	int ncommon;
 };
 
 /* One checker per process: the contexts of the checks it runs. */
@@ -97,9 +103,36 @@ static int checker_spread(int ms)
 	return ms - rv + (int)(checker_rand() % (uint32_t)(2 * rv + 1));
 }
 
+/* Thousands of checks re-armed at the same few intervals: each interval
+ * becomes one libevent common timeout, a FIFO queue behind a single heap
+ * entry, so re-arming is O(1) instead of a heap walk over every server. */
+static const struct timeval *checker_common(int ms)
+{
+	struct checker *ck = checker_ctx;
+	for (int i = 0; i < ck->ncommon; i++)
+		if (ck->common[i].ms == ms)
+			return ck->common[i].tv;
+	if (ck->ncommon == CHECKER_COMMON_TIMEOUTS)
+		return NULL;
+	struct timeval tv = checker_tv(ms);
+	const struct timeval *q = event_base_init_common_timeout(ck->p->base, &tv);
+	if (q) {
+		ck->common[ck->ncommon].ms = ms;
+		ck->common[ck->ncommon++].tv = q;
+	}
+	return q;
+}
+
 void checker_schedule(struct chk *c)
 {
-	struct timeval tv = checker_tv(checker_spread(checker_interval(c)));
+	int ms = checker_interval(c);
+	const struct timeval *q = checker_ctx->p->cfg->global.spread_checks > 0 ? NULL :
+				  checker_common(ms);
+	if (q) {
+		evtimer_add(c->timer, q);
+		return;
+	}
+	struct timeval tv = checker_tv(checker_spread(ms));
 	evtimer_add(c->timer, &tv);
 }
 
@@ -266,6 +299,8 @@ static int checker_setup(struct checker *ck, struct chk *c, const struct proxy_c
 			px->name, s->name, why);
 		return -1;
 	}
+	/* decided once: nothing of it changes while the checker runs */
+	c->no_last_ack = kind == &check_tcp_kind && c->addr.ss_family != AF_UNIX && check_ssl_silent(c);
 	c->timer = evtimer_new(ck->p->base, checker_run, c);
 	return c->timer ? 0 : -1;
 }

@@ -85,13 +85,17 @@ static int t_port_of(int fd)
 				       : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
+static int t_accepted;   /* connections the test servers accepted */
+
 static void t_on_accept(evutil_socket_t fd, short what, void *arg)
 {
 	(void)what;
 	(void)arg;
 	int c = accept(fd, NULL, NULL);
-	if (c >= 0)
+	if (c >= 0) {
+		t_accepted++;
 		close(c);
+	}
 }
 
 static void t_listen(struct t_lsn *l, struct event_base *base, int family, int port)
@@ -699,6 +703,43 @@ START_TEST(test_logs)
 }
 END_TEST
 
+static int t_l4ok_no_failure(void *arg)
+{
+	return __atomic_load_n(&((struct shm_srv *)arg)->c.chkfail, __ATOMIC_RELAXED) == 0 &&
+	       t_status_is(arg, CHK_ST_L4OK);
+}
+
+/* A plain L4 check ends on the SYN-ACK (TCP_QUICKACK off, then a reset),
+ * as HAProxy's: the server's application never accepts it. A check that
+ * sends something (here a PROXY header) completes the handshake. */
+START_TEST(test_l4_not_accepted)
+{
+	t_base = event_base_new();
+	struct t_lsn l;
+	t_listen(&l, t_base, AF_INET, 0);
+	char cfg[512];
+	snprintf(cfg, sizeof(cfg), "global\n  max-spread-checks 20\n" T_DEFAULTS "backend be\n"
+		 "  server s1 127.0.0.1:%d check inter 50\n", l.port);
+	struct t_env e;
+	t_up(&e, cfg);
+	t_accepted = 0;
+	ck_assert_int_ge(t_run(&e, t_l4ok_no_failure, t_srv(&e, 0), 500), 0);
+	t_run(&e, NULL, NULL, 300);                    /* a few more checks */
+	ck_assert_int_eq(t_accepted, 0);
+	event_free(l.ev);                              /* its base goes with the checker */
+	t_down(&e);
+	snprintf(cfg, sizeof(cfg), "global\n  max-spread-checks 20\n" T_DEFAULTS "backend be\n"
+		 "  server s1 127.0.0.1:%d check inter 50 check-send-proxy\n", l.port);
+	t_up(&e, cfg);
+	l.ev = event_new(e.base, l.fd, EV_READ | EV_PERSIST, t_on_accept, NULL);
+	event_add(l.ev, NULL);
+	t_run(&e, NULL, NULL, 300);
+	ck_assert_int_gt(t_accepted, 0);
+	t_unlisten(&l);
+	t_down(&e);
+}
+END_TEST
+
 /* `no-check` and `no-agent-check` on a server line cancel a default-server
  * `check` and `agent-check`: nothing probes that server. */
 START_TEST(test_default_server_no_checks)
@@ -914,6 +955,7 @@ static Suite *checker_suite(void)
 	tcase_add_test(tc, test_syslog_targets);
 	tcase_add_test(tc, test_observe_actions);
 	tcase_add_test(tc, test_default_server_no_checks);
+	tcase_add_test(tc, test_l4_not_accepted);
 	suite_add_tcase(s, tc);
 	return s;
 }

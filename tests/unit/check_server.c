@@ -265,6 +265,14 @@ START_TEST(finish_errors)
 		"backend b\n server a 127.0.0.1:80 check\n server s 127.0.0.2:80 track b/a\n"
 		" server t 10.0.0.3 check port 80\n server u 127.0.0.4:443 ssl\n");
 	cfg_free(cfg);
+	/* `observe layer7` needs HTTP to judge: a warning in a TCP proxy */
+	cfg = t_load(DEF "backend b\n mode tcp\n server s 127.0.0.1:80 check observe layer7\n"
+		     "backend h\n mode http\n server s 127.0.0.1:80 check observe layer7\n");
+	ck_assert_msg(t_diag(cfg, CFG_WARNING, "'server b/s' : 'observe layer7' can only be used in "
+			     "http proxies"), "no warning");
+	ck_assert_msg(!t_diag(cfg, CFG_WARNING, "'server h/s'"), "warned of an http proxy");
+	ck_assert_msg(!t_diag(cfg, CFG_ALERT, ""), "an alert");
+	cfg_free(cfg);
 }
 END_TEST
 
