@@ -30,9 +30,13 @@ struct lb_map {
 	uint32_t slot[];
 };
 
-/* Builds the map of b->set with weight[i] for set[i] (0: left out).
- * NULL when the weights add up to 0. Free with free(). */
+/* Builds the map of b->set with weight[i] for set[i] (0: left out),
+ * reduced by the weights' common divisor. NULL when the weights add up
+ * to 0. Free with free(). */
 struct lb_map *lb_map_build(const struct lb_be *b, const uint32_t *weight);
+/* b->priv = the map of the set's current (dynamic) weights; and its free. */
+void lb_map_set_weights(struct lb_be *b);
+void lb_map_release(struct lb_be *b);
 
 /* The first server at or after map slot `from` (wrapping) that lb_skip()
  * lets through, with *at set to its slot; NULL when none is. */

@@ -31,11 +31,26 @@ static int lb_map_cmp(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+static uint32_t lb_gcd(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 struct lb_map *lb_map_build(const struct lb_be *b, const uint32_t *weight)
 {
+	/* reduced by the weights' common divisor: the same cycle in fewer
+	 * slots (equal weights make a map of one slot each) */
+	uint32_t g = 0;
+	for (int i = 0; i < b->nset; i++)
+		g = lb_gcd(g, weight[i]);
 	uint64_t total = 0;
 	for (int i = 0; i < b->nset; i++)
-		total += weight[i];
+		total += g ? weight[i] / g : 0;
 	/* 256 per server in the configuration language; the bound only
 	 * guards the 32-bit slot count against a corrupt record. */
 	if (total == 0 || total > UINT32_MAX / 2)
@@ -43,8 +58,8 @@ struct lb_map *lb_map_build(const struct lb_be *b, const uint32_t *weight)
 	struct lb_map_copy *c = xcalloc(total, sizeof(*c));
 	uint32_t n = 0;
 	for (int i = 0; i < b->nset; i++)
-		for (uint32_t k = 0; k < weight[i]; k++)
-			c[n++] = (struct lb_map_copy){ k, weight[i], (uint32_t)i };
+		for (uint32_t k = 0; k < weight[i] / g; k++)
+			c[n++] = (struct lb_map_copy){ k, weight[i] / g, (uint32_t)i };
 	qsort(c, n, sizeof(*c), lb_map_cmp);
 	struct lb_map *m = xmalloc(sizeof(*m) + (size_t)n * sizeof(m->slot[0]));
 	m->len = n;
@@ -52,6 +67,22 @@ struct lb_map *lb_map_build(const struct lb_be *b, const uint32_t *weight)
 		m->slot[j] = c[j].i;
 	free(c);
 	return m;
+}
+
+void lb_map_set_weights(struct lb_be *b)
+{
+	uint32_t *w = xcalloc(b->nset ? (size_t)b->nset : 1, sizeof(*w));
+	for (int i = 0; i < b->nset; i++)
+		w[i] = b->set[i]->weight;
+	lb_map_release(b);
+	b->priv = lb_map_build(b, w);
+	free(w);
+}
+
+void lb_map_release(struct lb_be *b)
+{
+	free(b->priv);
+	b->priv = NULL;
 }
 
 /* Looks at the set first: when every server is full the walk would visit

@@ -16,49 +16,18 @@
  * The map repeats each server weight / gcd times, interleaved: 3:2:1
  * gives a b a c b a, so over any W consecutive picks (W the reduced
  * total weight) each server gets exactly its weight and no server sees
- * bursts. Weights are re-read at each rebuild (slowstart, agent, `set
- * weight`); the position simply carries on modulo the new map, so a
- * rebuild never sends the next pick back to the first server.
+ * bursts (the map is source's too, lb_map.c). Weights are re-read at
+ * each rebuild (slowstart, agent, `set weight`); the position simply
+ * carries on modulo the new map, so a rebuild never sends the next pick
+ * back to the first server.
  *
  * Full servers (maxconn) and the avoided one are stepped over to the next
  * slot. A pick is O(1) whatever the number of servers; a rebuild is
  * O(W log W), and W stays small because weights are reduced by their gcd.
  */
-#include <stdlib.h>
-
 #include "weir/lb.h"
 #include "weir/shm.h"
-#include "weir/util.h"
 #include "lb_int.h"
-
-static uint32_t gcd(uint32_t a, uint32_t b)
-{
-	while (b) {
-		uint32_t t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static void lb_rr_release(struct lb_be *b)
-{
-	free(b->priv);
-	b->priv = NULL;
-}
-
-static void lb_rr_build(struct lb_be *b)
-{
-	uint32_t *w = xcalloc(b->nset ? (size_t)b->nset : 1, sizeof(*w));
-	uint32_t g = 0;
-	for (int i = 0; i < b->nset; i++)
-		g = gcd(b->set[i]->weight, g);
-	for (int i = 0; i < b->nset; i++)
-		w[i] = g ? b->set[i]->weight / g : 0;
-	lb_rr_release(b);
-	b->priv = lb_map_build(b, w);
-	free(w);
-}
 
 static struct lb_srv *lb_rr_pick(struct lb_be *b, const struct lb_req *req)
 {
@@ -71,7 +40,7 @@ static struct lb_srv *lb_rr_pick(struct lb_be *b, const struct lb_req *req)
 
 const struct lb_ops lb_rr_ops = {
 	.algo = LB_ALGO_ROUNDROBIN,
-	.build = lb_rr_build,
+	.build = lb_map_set_weights,
 	.pick = lb_rr_pick,
-	.release = lb_rr_release,
+	.release = lb_map_release,
 };

@@ -63,39 +63,6 @@ static uint32_t lb_source_key(const struct lb_req *req, int *ok)
 	return 0;
 }
 
-static void lb_source_release(struct lb_be *b)
-{
-	free(b->priv);
-	b->priv = NULL;
-}
-
-static uint32_t lb_gcd(uint32_t a, uint32_t b)
-{
-	while (b) {
-		uint32_t t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static void lb_source_build(struct lb_be *b)
-{
-	uint32_t *w = xcalloc(b->nset ? (size_t)b->nset : 1, sizeof(*w));
-	uint32_t g = 0;
-	for (int i = 0; i < b->nset; i++) {
-		w[i] = b->set[i]->weight;
-		g = lb_gcd(g, w[i]);
-	}
-	/* the map holds every server as many times as its weight: reduced by
-	 * the common divisor, equal weights make a map of one slot each */
-	for (int i = 0; g > 1 && i < b->nset; i++)
-		w[i] /= g;
-	lb_source_release(b);
-	b->priv = lb_map_build(b, w);
-	free(w);
-}
-
 static struct lb_srv *lb_source_pick(struct lb_be *b, const struct lb_req *req)
 {
 	const struct lb_map *m = b->priv;
@@ -114,7 +81,7 @@ static struct lb_srv *lb_source_pick(struct lb_be *b, const struct lb_req *req)
 
 const struct lb_ops lb_source_ops = {
 	.algo = LB_ALGO_SOURCE,
-	.build = lb_source_build,
+	.build = lb_map_set_weights,
 	.pick = lb_source_pick,
-	.release = lb_source_release,
+	.release = lb_map_release,
 };

@@ -20,18 +20,12 @@
 #include "weir/util.h"
 #include "lb_int.h"
 
-static void lb_static_rr_release(struct lb_be *b)
-{
-	free(b->priv);
-	b->priv = NULL;
-}
-
 static void lb_static_rr_build(struct lb_be *b)
 {
 	uint32_t *w = xcalloc(b->nset ? (size_t)b->nset : 1, sizeof(*w));
 	for (int i = 0; i < b->nset; i++)
 		w[i] = shm_server(b->shm, b->set[i]->idx)->weight_cfg;
-	lb_static_rr_release(b);
+	lb_map_release(b);
 	b->priv = lb_map_build(b, w);
 	free(w);
 }
@@ -52,5 +46,5 @@ const struct lb_ops lb_static_rr_ops = {
 	.algo = LB_ALGO_STATIC_RR,
 	.build = lb_static_rr_build,
 	.pick = lb_static_rr_pick,
-	.release = lb_static_rr_release,
+	.release = lb_map_release,
 };

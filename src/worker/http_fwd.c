@@ -96,18 +96,33 @@ static void io_fail(struct session *s, int to_cli)
 		http_fail(s, 502, 'S', 'D');
 }
 
-int http_send(struct session *s, int to_cli, const char *p, size_t n)
+/* Sends a then b (b may be empty) toward one side, in one syscall when
+ * the transport gathers (a head and the body bytes after it, without
+ * joining them first); what the socket does not take waits in the
+ * side's output buffer for its next writable edge. */
+static int send_spans(struct session *s, int to_cli, const char *a, size_t na, const char *b,
+		      size_t nb)
 {
 	struct http_txn *t = s->txn;
 	struct obuf *o = to_cli ? &t->cout : &t->sout;
 	struct conn *c = to_cli ? &s->cli : &s->srvc;
 	ssize_t m = 0;
-	if (!n)
+	if (!na && !nb)
 		return 0;
 	if (to_cli)
-		count_io(s, 0, n);
+		count_io(s, 0, na + nb);
 	if (!o->len) {
-		m = c->xprt->snd(c, p, n, 0);
+		if (nb && c->xprt->snd2) {
+			m = c->xprt->snd2(c, a, na, b, nb);
+		} else {
+			m = c->xprt->snd(c, a, na, 0);
+			/* no gather: b goes next, so that only a socket that is
+			 * full leaves bytes waiting (for the edge it will give) */
+			if (nb && m == (ssize_t)na) {
+				ssize_t mb = c->xprt->snd(c, b, nb, 0);
+				m = mb == XPRT_ERROR ? mb : mb > 0 ? m + mb : m;
+			}
+		}
 		if (m == XPRT_ERROR) {
 			io_fail(s, to_cli);
 			return -1;
@@ -123,40 +138,18 @@ int http_send(struct session *s, int to_cli, const char *p, size_t n)
 				sess_confirm(s);
 		}
 	}
-	/* the rest waits for the connection's next writable edge */
-	if ((size_t)m < n)
-		ob_append(o, p + m, n - (size_t)m, s->w->bufsize);
+	size_t sent = (size_t)m;
+	if (sent < na)
+		ob_append(o, a + sent, na - sent, s->w->bufsize);
+	sent = sent > na ? sent - na : 0;
+	if (sent < nb)
+		ob_append(o, b + sent, nb - sent, s->w->bufsize);
 	return 0;
 }
 
-/* A head and the body bytes after it, to the client: gathered in one
- * send where the transport can, else joined in the head buffer first. */
-static int http_send_head(struct session *s, struct sbuf *head, const char *body, size_t nb)
+int http_send(struct session *s, int to_cli, const char *p, size_t n)
 {
-	struct http_txn *t = s->txn;
-	struct conn *c = &s->cli;
-	if (!nb || !c->xprt->snd2 || t->cout.len) {
-		sbuf_add(head, body, nb);
-		return http_send(s, 1, head->s, head->len);
-	}
-	count_io(s, 0, head->len + nb);
-	ssize_t m = c->xprt->snd2(c, head->s, head->len, body, nb);
-	if (m == XPRT_ERROR) {
-		io_fail(s, 1);
-		return -1;
-	}
-	if (m == XPRT_AGAIN)
-		m = 0;
-	if (m > 0)
-		s->cli_active = wk_coarse_ms();
-	/* the rest waits for the next writable edge */
-	size_t left_h = (size_t)m < head->len ? head->len - (size_t)m : 0;
-	size_t off_b = (size_t)m > head->len ? (size_t)m - head->len : 0;
-	if (left_h)
-		ob_append(&t->cout, head->s + (head->len - left_h), left_h, s->w->bufsize);
-	if (off_b < nb)
-		ob_append(&t->cout, body + off_b, nb - off_b, s->w->bufsize);
-	return 0;
+	return send_spans(s, to_cli, p, n, NULL, 0);
 }
 
 /* A writable edge: flush what waits. 1 when drained, 0 not yet, -1 when
@@ -677,7 +670,7 @@ static void send_response(struct session *s)
 	t->rs = done && m->body != HTTP_BODY_CLOSE ? RS_DONE : RS_BODY;
 	if (t->rs == RS_DONE && t->sin_len > skip + (size_t)k)
 		t->keep_srv = 0;   /* bytes after the response: not a clean connection */
-	if (http_send_head(s, &t->head, t->sin + skip, (size_t)k) < 0)
+	if (send_spans(s, 1, t->head.s, t->head.len, t->sin + skip, (size_t)k) < 0)
 		return;
 	consume(t->sin, &t->sin_len, skip + (size_t)k);
 	sess_arm_timer(s);

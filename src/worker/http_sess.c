@@ -314,7 +314,7 @@ void http_reply_local(struct session *s, struct sbuf *reply, int status, int clo
 		s->srvc.fd = -1;
 	}
 	t->sout.len = t->sout.off = 0;
-	const char *eoh = memmem(reply->s, reply->len, "\r\n\r\n", 4);
+	const char *eoh = s->fe->logs.n ? memmem(reply->s, reply->len, "\r\n\r\n", 4) : NULL;
 	if (eoh)
 		http_log_head_out(s, reply->s, (size_t)(eoh + 4 - reply->s));
 	if (http_send(s, 1, reply->s, reply->len) < 0)

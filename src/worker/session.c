@@ -414,7 +414,8 @@ static struct wk_be *choose_backend(struct session *s)
 	const struct proxy_conf *bpx = NULL;
 	const struct rule *r;
 	struct smp_ctx c;
-	sess_smp_ctx(s, &c);
+	if (fe->switching_rules.n)
+		sess_smp_ctx(s, &c);
 	VEC_EACH(&fe->switching_rules, const struct rule *, r) {
 		c.scr.used = 0;
 		if (!acl_cond_eval(r->cond, &c))
