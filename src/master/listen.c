@@ -25,7 +25,6 @@
 #include <sys/un.h>
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <linux/filter.h>
 #include <unistd.h>
 
 #include "weir/cfg.h"
@@ -146,16 +145,8 @@ static int bind_inet(const struct bind_conf *b, const struct sockaddr_storage *s
 
 /* ------------------------------------------------------------ -sf handover */
 
-/*
- * With -sf/-st, this instance binds beside the old one in one SO_REUSEPORT
- * group, and the kernel would keep handing the old sockets their share of
- * new connections until the old instance closes them, resetting what is
- * queued there then. A classic BPF program on the group sends every new
- * connection to one of this instance's sockets instead: they joined the
- * group after the old ones, so they hold indexes n_old .. n_old+n_new-1.
- * Once the old sockets are gone the indexes it returns are out of range
- * and the kernel falls back to its hash, or still land on ours.
- */
+/* How many sockets (the old instance's) already listen on the address:
+ * ours join the reuseport group after them (steer.c says why it matters). */
 static int count_listening(const struct sockaddr_storage *ss)
 {
 	const char *path = ss->ss_family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
@@ -181,20 +172,6 @@ static int count_listening(const struct sockaddr_storage *ss)
 	}
 	fclose(f);
 	return n;
-}
-
-static void steer_to_new(int fd, int n_old, int n_new)
-{
-	struct sock_filter code[] = {
-		{ BPF_LD | BPF_W | BPF_ABS, 0, 0, (uint32_t)(SKF_AD_OFF + SKF_AD_RANDOM) },
-		{ BPF_ALU | BPF_MOD | BPF_K, 0, 0, (uint32_t)n_new },
-		{ BPF_ALU | BPF_ADD | BPF_K, 0, 0, (uint32_t)n_old },
-		{ BPF_RET | BPF_A, 0, 0, 0 },
-	};
-	struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) < 0)
-		log_say(LOG_LVL_WARNING, "cannot steer new connections away from the old instance "
-			"(%s): some may be reset when it exits; use -x to avoid it", strerror(errno));
 }
 
 /* ------------------------------------------------------------ unix */
@@ -315,7 +292,7 @@ static int bind_one(struct master *m, struct listener *l, struct inherited *inh)
 				return -1;
 		}
 		if (n_old > 0 && fresh == l->nfds)
-			steer_to_new(l->fds[0], n_old, l->nfds);
+			steer_to_new(l->fds, n_old, l->nfds);
 		return 0;
 	}
 	l->nfds = 1;

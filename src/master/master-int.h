@@ -75,6 +75,8 @@ void master_all_ready(struct master *m);
 /* listen.c: binds every listener and stats socket of m->p.cfg, reusing
  * inherited sockets by address. 0, or -1 after printing why. */
 int master_bind_all(struct master *m, struct inherited *inh);
+/* steer.c: new connections to our n_new sockets, not the n_old before */
+void steer_to_new(const int *fds, int n_old, int n_new);
 /* Resolves server host names (the master does it once, before forking). */
 int master_resolve_servers(struct master *m);
 /* Closes every listening socket of this generation (the master's copies). */

@@ -559,6 +559,23 @@ static int run(struct master *m)
 	return 0;
 }
 
+/*
+ * A reload or stop signal that comes while we still load and bind (a
+ * second -sf in a row, a quick systemctl reload) must not kill us with
+ * the default action, the steering program aimed at our sockets and
+ * connections queued on them: it waits, blocked, for the signalfd that
+ * run() reads. SIGTERM and SIGINT keep their default until then.
+ */
+static void hold_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 int master_main(const struct cli_opts *o, char **argv)
 {
 	static struct master m;
@@ -579,6 +596,7 @@ int master_main(const struct cli_opts *o, char **argv)
 	else
 		m.exe[n] = '\0';
 	m.start_ms = (uint64_t)master_now_ms();
+	hold_signals();
 	master_read_inheritance(&m, &inh, &old_shm_fd);
 	int rc = load(&m);
 	if (rc == 0 && !m.reexeced && o->xfer_socket && master_fetch_sockets(&m, &inh) < 0)

@@ -151,9 +151,12 @@ check "-sf: the second instance keeps running" kill -0 "$new"
 wait "$load"
 out=$(cat "$T_TMP/sf-load.json"); echo "# load across the handover: $out"
 # -sf alone binds beside the old instance; weir steers new connections to
-# the new sockets (a reuseport BPF program), which leaves a window of a few
-# connections in the old instance's queues as it closes them (HAProxy
-# documents the same and -x as the cure: takeover.sh asserts zero there).
+# the new sockets with an eBPF program over a socket map (src/master/
+# steer.c), so nothing lands in the old instance's queues as it closes
+# them. HAProxy documents resets here and -x as the cure (takeover.sh
+# asserts zero there); the classic-BPF fallback still resets a few.
+check "-sf: the eBPF steering program loaded (no fallback warning)" \
+	bash -c '! grep -q "steer\|eBPF" "$1"' _ "$T_TMP/sf2.log"
 check "-sf: the port answered throughout: zero refused connections" \
 	test "$(json refused <<<"$out")" -eq 0
 check "-sf: at most 1 in 5000 connections reset at the handover ($(json failed <<<"$out"))" \
