@@ -26,7 +26,10 @@ struct xprt_ops {
 	ssize_t (*snd)(struct conn *c, const void *buf, size_t len, int more);
 	/* Two spans in one send (a head and the body bytes after it), as snd
 	 * returns. NULL when the transport cannot gather: the caller joins. */
-	ssize_t (*snd2)(struct conn *c, const void *a, size_t na, const void *b, size_t nb);
+	ssize_t (*snd2)(struct conn *c, const void *a, size_t na, const void *b, size_t nb,
+			int more);
+	/* Sends at once what `more` left waiting (NULL: nothing ever waits). */
+	void (*push)(struct conn *c);
 	/* Half-close: no more data will be sent. */
 	void (*shutw)(struct conn *c);
 	/* Closes the socket. `abort` resets it (SO_LINGER 0) instead of a FIN. */

@@ -96,6 +96,7 @@ struct http_txn {
 	int keep_cli;                /* keep the client connection after this one */
 	int keep_srv;                /* the server connection may be reused */
 	int close_after;             /* close the client once cout drained */
+	int cli_corked;              /* sent to the client with MSG_MORE, not pushed yet */
 	int tunnel;                  /* 101 / CONNECT: relay.c moves the bytes */
 	int nreq;                    /* requests served on this connection */
 	int local_status;            /* status of a reply weir made, 0 none */

@@ -99,9 +99,10 @@ static void io_fail(struct session *s, int to_cli)
 /* Sends a then b (b may be empty) toward one side, in one syscall when
  * the transport gathers (a head and the body bytes after it, without
  * joining them first); what the socket does not take waits in the
- * side's output buffer for its next writable edge. */
+ * side's output buffer for its next writable edge. `more`: further bytes
+ * follow at once (res_more), so these may wait for them in the socket. */
 static int send_spans(struct session *s, int to_cli, const char *a, size_t na, const char *b,
-		      size_t nb)
+		      size_t nb, int more)
 {
 	struct http_txn *t = s->txn;
 	struct obuf *o = to_cli ? &t->cout : &t->sout;
@@ -113,13 +114,13 @@ static int send_spans(struct session *s, int to_cli, const char *a, size_t na, c
 		count_io(s, 0, na + nb);
 	if (!o->len) {
 		if (nb && c->xprt->snd2) {
-			m = c->xprt->snd2(c, a, na, b, nb);
+			m = c->xprt->snd2(c, a, na, b, nb, more);
 		} else {
-			m = c->xprt->snd(c, a, na, 0);
+			m = c->xprt->snd(c, a, na, more || nb);
 			/* no gather: b goes next, so that only a socket that is
 			 * full leaves bytes waiting (for the edge it will give) */
 			if (nb && m == (ssize_t)na) {
-				ssize_t mb = c->xprt->snd(c, b, nb, 0);
+				ssize_t mb = c->xprt->snd(c, b, nb, more);
 				m = mb == XPRT_ERROR ? mb : mb > 0 ? m + mb : m;
 			}
 		}
@@ -130,10 +131,12 @@ static int send_spans(struct session *s, int to_cli, const char *a, size_t na, c
 		if (m == XPRT_AGAIN)
 			m = 0;
 		if (m > 0) {
-			if (to_cli)
+			if (to_cli) {
 				s->cli_active = wk_coarse_ms();
-			else
+				t->cli_corked = more;
+			} else {
 				s->srv_active = wk_coarse_ms();
+			}
 			if (!to_cli && s->state == SESS_CONNECTING)
 				sess_confirm(s);
 		}
@@ -149,7 +152,34 @@ static int send_spans(struct session *s, int to_cli, const char *a, size_t na, c
 
 int http_send(struct session *s, int to_cli, const char *p, size_t n)
 {
-	return send_spans(s, to_cli, p, n, NULL, 0);
+	return send_spans(s, to_cli, p, n, NULL, 0, 0);
+}
+
+/*
+ * The last read from the server filled the buffer, so more of this body
+ * waits in its socket and is read and sent right after: the bytes sent
+ * now may wait for it in the client's socket (MSG_MORE). A 16 KiB
+ * response then leaves in full segments and wakes the client once, not
+ * twice. HAProxy sets MSG_MORE whenever a message is unfinished, and
+ * documents up to 200 ms of delay for it (`option http-no-delay`); here it
+ * is only set when the next bytes are already there, and uncork() sends
+ * what waits as soon as the server has nothing more.
+ */
+static int res_more(const struct session *s, int done)
+{
+	const struct http_txn *t = s->txn;
+	return !done && t->sc && t->sc->rd_ready &&
+	       !((s->fe->options | s->be->px->options) >> PX_OPT_HTTP_NO_DELAY & 1);
+}
+
+static void uncork(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	if (!t->cli_corked)
+		return;
+	t->cli_corked = 0;
+	if (s->cli.xprt->push && s->cli.fd >= 0)
+		s->cli.xprt->push(&s->cli);
 }
 
 /* A writable edge: flush what waits. 1 when drained, 0 not yet, -1 when
@@ -521,6 +551,7 @@ static void maybe_end(struct session *s)
 	struct http_txn *t = s->txn;
 	if ((t->rs != RS_DONE && t->rs != RS_LOCAL) || t->cout.len)
 		return;
+	uncork(s);
 	if (t->rq != RQ_DONE) {
 		/* answered before the request ended: the rest of the request
 		 * would be taken for the next one, so close */
@@ -670,7 +701,8 @@ static void send_response(struct session *s)
 	t->rs = done && m->body != HTTP_BODY_CLOSE ? RS_DONE : RS_BODY;
 	if (t->rs == RS_DONE && t->sin_len > skip + (size_t)k)
 		t->keep_srv = 0;   /* bytes after the response: not a clean connection */
-	if (send_spans(s, 1, t->head.s, t->head.len, t->sin + skip, (size_t)k) < 0)
+	if (send_spans(s, 1, t->head.s, t->head.len, t->sin + skip, (size_t)k,
+		       res_more(s, t->rs == RS_DONE)) < 0)
 		return;
 	consume(t->sin, &t->sin_len, skip + (size_t)k);
 	sess_arm_timer(s);
@@ -748,7 +780,7 @@ static void res_body(struct session *s)
 			sess_close(s);
 			return;
 		}
-		if (http_send(s, 1, t->sin, (size_t)k) < 0)
+		if (send_spans(s, 1, t->sin, (size_t)k, NULL, 0, res_more(s, done)) < 0)
 			return;
 		consume(t->sin, &t->sin_len, (size_t)k);
 		if (done) {
@@ -766,6 +798,7 @@ static void srv_gone(struct session *s, int err)
 {
 	struct http_txn *t = s->txn;
 	t->keep_srv = 0;
+	uncork(s);
 	if (s->state == SESS_CONNECTING) {
 		sess_connect_failed(s, 0);
 		return;
@@ -804,6 +837,7 @@ static void srv_read(struct session *s)
 		ssize_t n = s->srvc.xprt->rcv(&s->srvc, t->sin + t->sin_len, room);
 		if (n == XPRT_AGAIN) {
 			sc->rd_ready = 0;
+			uncork(s);
 			return;
 		}
 		if (n <= 0) {
