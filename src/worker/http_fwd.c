@@ -282,6 +282,8 @@ static void client_gone(struct session *s, int err)
 static ssize_t cli_recv(struct session *s)
 {
 	struct http_txn *t = s->txn;
+	if (!t->cin)
+		t->cin = wk_buf_get(s->w);
 	size_t room = t->cap - t->cin_len;
 	ssize_t n = s->cli.xprt->rcv(&s->cli, t->cin + t->cin_len, room);
 	if (n == XPRT_AGAIN) {
@@ -511,7 +513,7 @@ void http_srv_attach_sc(struct session *s, struct srv_conn *sc)
 {
 	struct http_txn *t = s->txn;
 	if (!t->sin)
-		t->sin = xmalloc(t->cap);
+		t->sin = wk_buf_get(s->w);
 	t->sin_len = t->sin_skip = 0;
 	t->sout.len = t->sout.off = 0;
 	t->got_res_byte = 0;

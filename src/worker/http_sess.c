@@ -183,7 +183,6 @@ void http_sess_start(struct session *s)
 	s->txn = t;
 	t->s = s;
 	t->cap = (uint32_t)w->bufsize;
-	t->cin = xmalloc(t->cap);
 	t->smp_scratch = xmalloc(SMP_SCRATCH);
 	http_msg_init(&t->req, 0, max_hdrs(w), t->cap);
 	http_msg_init(&t->res, 1, max_hdrs(w), t->cap);
@@ -204,8 +203,8 @@ void http_txn_free(struct session *s)
 		return;
 	http_msg_free(&t->req);
 	http_msg_free(&t->res);
-	free(t->cin);
-	free(t->sin);
+	wk_buf_put(s->w, t->cin);
+	wk_buf_put(s->w, t->sin);
 	free(t->cout.p);
 	free(t->sout.p);
 	free(t->smp_scratch);
@@ -464,6 +463,14 @@ static void start_next(struct session *s)
 {
 	struct http_txn *t = s->txn;
 	txn_reset(s);
+	/* idle between two requests: the buffers go back to the worker */
+	if (!t->cin_len) {
+		wk_buf_put(s->w, t->cin);
+		t->cin = NULL;
+	}
+	wk_buf_put(s->w, t->sin);
+	t->sin = NULL;
+	t->sin_len = t->sin_skip = 0;
 	t->req_counter = 0;
 	s->state = SESS_INIT;
 	http_cli_events(s);

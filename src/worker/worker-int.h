@@ -61,7 +61,17 @@ struct worker {
 	uint32_t npools;
 	char *smp_scratch;           /* converters' scratch for one evaluation at a time */
 	size_t smp_scratch_cap;
+	char **bufs;                 /* free bufsize buffers (wk_buf_get/put) */
+	int nbufs;
 };
+
+/* HTTP sessions hold their input buffers only while a message is read or
+ * answered: an idle keep-alive client costs no buffer, as in HAProxy.
+ * Free buffers wait here, up to WK_BUFS_KEEP, so a busy worker does not
+ * go back to malloc for each request. */
+#define WK_BUFS_KEEP 256
+char *wk_buf_get(struct worker *w);
+void wk_buf_put(struct worker *w, char *buf);
 
 /* One direction of a relay: from one connection to the other. */
 struct half {

@@ -188,6 +188,7 @@ int worker_start(struct weir_proc *p)
 	w->p = p;
 	w->bufsize = p->cfg->global.tune_bufsize > 0 ? (size_t)p->cfg->global.tune_bufsize : 16384;
 	w->scratch = xmalloc(w->bufsize);
+	w->bufs = xcalloc(WK_BUFS_KEEP, sizeof(*w->bufs));
 	w->maxconn = p->cfg->global.maxconn > 0 ? (uint32_t)p->cfg->global.maxconn : 0;
 	w->splice_ok = !p->cfg->global.nosplice;
 	w->maxpipes = p->cfg->global.maxpipes > 0 ? p->cfg->global.maxpipes : 64;
@@ -204,6 +205,21 @@ int worker_start(struct weir_proc *p)
 		return -1;
 	}
 	return 0;
+}
+
+char *wk_buf_get(struct worker *w)
+{
+	return w->nbufs ? w->bufs[--w->nbufs] : xmalloc(w->bufsize);
+}
+
+void wk_buf_put(struct worker *w, char *buf)
+{
+	if (!buf)
+		return;
+	if (w->nbufs < WK_BUFS_KEEP)
+		w->bufs[w->nbufs++] = buf;
+	else
+		free(buf);
 }
 
 /* Leaves the loop once the last session is gone (soft stop). */
