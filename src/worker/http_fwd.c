@@ -77,9 +77,10 @@ static void ob_append(struct obuf *o, const char *p, size_t n, size_t min_cap)
 }
 
 /* `observe layer7`: a read error (reset) or a close from the server
- * before the response head. As HAProxy, not held against the server on a
- * client's later keep-alive request: weir answers it as the first one,
- * but the cause is as likely the connection's age as the server. */
+ * before the response head. Not held against the server on a client's
+ * later keep-alive request, as HAProxy: it closes such a client silently,
+ * taking the failure for the keep-alive race rather than the server's
+ * (weir answers it 502, as the first request). */
 static void observe_no_head(struct session *s, int err)
 {
 	if (s->txn->nreq == 0)
