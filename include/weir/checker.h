@@ -45,5 +45,8 @@ enum check_status {
 const char *check_status_name(unsigned st);
 /* HAProxy's description of a status ("Layer4 connection problem"). */
 const char *check_status_desc(unsigned st);
+/* HAProxy's words for an `observe` event (enum shm_obs_event): "Wrong http
+ * response", "L4 unsuccessful connection", ...; "Unknown" for others. */
+const char *check_observe_desc(unsigned ev);
 
 #endif

@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 4
+#define SHM_LAYOUT_VERSION 5
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -233,6 +233,23 @@ enum shm_op_state { SHM_OP_DOWN = 0, SHM_OP_STARTING = 1, SHM_OP_UP = 2, SHM_OP_
 #define SHM_SRV_AGENT 0x04        /* has `agent-check` */
 #define SHM_SRV_TRACKED 0x08      /* follows another server (`track`) */
 
+/* What a worker saw of traffic to an observed server, HAProxy's health
+ * analysis events: its words for each are check_observe_desc()'s, what each
+ * means for layer4 and layer7 observers is the workers' (session.c). */
+enum shm_obs_event {
+	SHM_OBS_NONE = 0,
+	SHM_OBS_L4_OK,            /* connected */
+	SHM_OBS_L4_ERR,           /* the connect failed (refused, timed out) */
+	SHM_OBS_HTTP_OK,          /* a response status 100-499, 501 or 505 */
+	SHM_OBS_HTTP_STS,         /* any other status */
+	SHM_OBS_HTTP_HDRRSP,      /* a response head that is not HTTP, or too big */
+	SHM_OBS_HTTP_RSP,         /* an invalid body (bad chunk framing) */
+	SHM_OBS_HTTP_READ_ERROR,  /* a reset or read error before the response head */
+	SHM_OBS_HTTP_READ_TIMEOUT,/* timeout server before the response head */
+	SHM_OBS_HTTP_BROKEN_PIPE, /* the server closed before the response head */
+	SHM_OBS__COUNT
+};
+
 /*
  * A server. Who writes what:
  *   master   everything at creation (config fields, initial states)
@@ -240,7 +257,8 @@ enum shm_op_state { SHM_OP_DOWN = 0, SHM_OP_STARTING = 1, SHM_OP_UP = 2, SHM_OP_
  *            last_change, down_time, chkfail, chkdown: the only writer of
  *            operational state
  *   stats    admin, weight_user (set server ... state / weight)
- *   workers  the counters in `c` (scur, qcur: atomics) and their shards
+ *   workers  the counters in `c` (scur, qcur: atomics) and their shards,
+ *            obs_consec and obs_last (`observe`)
  * The weight a balancer uses is weight_user * weight_pct / 100; readers
  * see a consistent pair by re-reading lb_gen of the backend.
  */
@@ -275,10 +293,15 @@ struct shm_srv {
 	int32_t agent_health;     /* 0 or 1: HAProxy's agent has rise = fall = 1 */
 	char last_agt[128];
 	/* workers (`observe`): consecutive errors on traffic to this server
-	 * (layer4: failed connects; layer7: wrong responses), atomic increment
-	 * on an error, reset to 0 on a success; the checker reads it, applies
-	 * `on-error` at `error-limit` and resets it after a passed check */
+	 * (layer4: failed connects; layer7: those and the failed or wrong
+	 * responses, enum shm_obs_event), atomic increment on an error, reset
+	 * to 0 on a success; the checker reads it, applies `on-error` at
+	 * `error-limit` and resets it after a passed check */
 	uint32_t obs_consec;
+	/* workers: the kind of the last error counted (enum shm_obs_event),
+	 * relaxed store before the increment, only when it changes; the
+	 * checker's "last one was: ..." */
+	uint32_t obs_last;
 	/* checker: an agent's `maxconn:N` (0: none); the limit is the lower of
 	 * it and the configured maxconn */
 	int32_t maxconn_agent;

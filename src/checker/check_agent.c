@@ -1,8 +1,8 @@
 /*
  * Agent checks (`agent-check`): every `agent-inter` a separate TCP
  * connection to `agent-addr`:`agent-port`, `agent-send` written if set,
- * one line read (up to a newline, the peer's close or a full buffer), and
- * the words of that line applied to the server as HAProxy documents them
+ * one line read (ended by a newline or a carriage return), and the words
+ * of that line applied to the server as HAProxy documents them
  * (configuration manual, "agent-check"):
  *
  *   up                    UP again, if the health check also says so
@@ -17,6 +17,9 @@
  * description. Words the agent does not send leave their setting alone,
  * and only the agent reverts what the agent did. Failing to reach the
  * agent changes nothing: reachability is the health check's business.
+ * Neither does a reply without its end of line (the agent closed or
+ * filled the buffer first): as HAProxy, it is ignored, and only last_agt
+ * says so ("Ignoring incomplete line from agent").
  *
  * Runs in the checker process. Owns each agent's socket and its line
  * buffer. In the segment: op_state through check_state.c, weight_pct
@@ -313,6 +316,23 @@ static void agent_line(struct chk *c, struct agent_srv *a)
 	checker_schedule(c);
 }
 
+/* HAProxy's agent line ends at a LF or a CR. */
+static int agent_line_ended(const struct agent_srv *a)
+{
+	return memchr(a->buf, '\n', a->len) || memchr(a->buf, '\r', a->len);
+}
+
+/* The agent closed (or filled the buffer) before ending its line: HAProxy
+ * ignores what it said, keeps the agent's status and tells the admin. */
+static void agent_incomplete(struct chk *c)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	agent_store(c, __atomic_load_n(&r->agent_status, __ATOMIC_RELAXED),
+		    __atomic_load_n(&r->agent_code, __ATOMIC_RELAXED),
+		    "Ignoring incomplete line from agent", -1);
+	agent_done(c);
+}
+
 static void agent_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct chk *c = arg;
@@ -326,10 +346,13 @@ static void agent_on_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (n > 0)
 		a->len += (size_t)n;
-	if (n > 0 && !memchr(a->buf, '\n', a->len) && a->len < sizeof(a->buf) - 1)
+	int ended = agent_line_ended(a);
+	if (n > 0 && !ended && a->len < sizeof(a->buf) - 1)
 		return;
-	if (a->len) {
+	if (ended) {
 		agent_line(c, a);
+	} else if (a->len) {
+		agent_incomplete(c);
 	} else if (n < 0) {
 		agent_failed(c, CHK_ST_SOCKERR, strerror(errno));
 	} else {

@@ -2,11 +2,14 @@
  * Passive health: `observe layer4|layer7`, `error-limit`, `on-error`. Runs
  * in the checker process, the only writer of operational state: the
  * workers only count, in the segment, a server's consecutive errors on
- * live traffic (shm_srv.obs_consec, reset by a success): failed connects
- * for layer4, responses HAProxy judges wrong (5xx but 501 and 505) for
- * layer7. This file looks at those counts ten times a second and applies
- * the server's `on-error` action (check_state_observe) each time one
- * reaches `error-limit` (HAProxy's default: 10).
+ * live traffic (shm_srv.obs_consec) and the kind of the last one
+ * (obs_last), as HAProxy's health analysis does: failed connects for
+ * layer4 (a connect resets); for layer7 those and the responses that
+ * failed (read error, timeout, close before the head, invalid head or
+ * body) or came with a wrong status (5xx but 501 and 505), a correct
+ * response resetting. This file looks at those counts ten times a second
+ * and applies the server's `on-error` action (check_state_observe) each
+ * time one reaches `error-limit` (HAProxy's default: 10).
  *
  * HAProxy acts on the very error that reaches the limit and restarts the
  * count from zero. Polling, this file may find several limits' worth at

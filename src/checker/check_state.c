@@ -335,14 +335,6 @@ void check_state_set(struct chk *c, int up, unsigned st, const char *info, uint3
 
 /* ------------------------------------------------------------ observe */
 
-/* What the workers count for each mode, in HAProxy's words (its "last one
- * was"): layer4 counts failed connects, layer7 wrong responses. */
-static const char *check_state_observed(const struct chk *c)
-{
-	return c->conf->observe == SRV_OBSERVE_LAYER7 ? "Wrong http response" :
-	       "L4 unsuccessful connection";
-}
-
 /*
  * `observe` saw `error-limit` consecutive errors on live traffic:
  * HAProxy's `on-error` actions (configuration manual, "on-error"), which
@@ -373,8 +365,9 @@ void check_state_observe(struct chk *c, int action, uint32_t errors)
 		return;
 	}
 	char info[128];
+	/* the workers name the kind of the last error they counted */
 	snprintf(info, sizeof(info), "Detected %u consecutive errors, last one was: %s", errors,
-		 check_state_observed(c));
+		 check_observe_desc(LOAD(r->obs_last)));
 	unsigned prev = LOAD(r->check_status);
 	int failed = check_state_step(&health, c->rise, c->fall, 0);
 	if (failed)

@@ -5,6 +5,7 @@
  * prints them). Facts from HAProxy's management guide, section 9.1.
  */
 #include "weir/checker.h"
+#include "weir/shm-t.h"
 #include "weir/util.h"
 
 static const struct {
@@ -37,4 +38,24 @@ const char *check_status_name(unsigned st)
 const char *check_status_desc(unsigned st)
 {
 	return st < CHK_ST__COUNT ? check_statuses[st].desc : "Unknown";
+}
+
+/* HAProxy's words for the events of its health analysis, the "last one
+ * was: ..." of an `observe` verdict (its analyze_statuses). */
+static const char *const observe_descs[SHM_OBS__COUNT] = {
+	[SHM_OBS_NONE] = "Unknown",
+	[SHM_OBS_L4_OK] = "L4 successful connection",
+	[SHM_OBS_L4_ERR] = "L4 unsuccessful connection",
+	[SHM_OBS_HTTP_OK] = "Correct http response",
+	[SHM_OBS_HTTP_STS] = "Wrong http response",
+	[SHM_OBS_HTTP_HDRRSP] = "Invalid http response (headers)",
+	[SHM_OBS_HTTP_RSP] = "Invalid http response",
+	[SHM_OBS_HTTP_READ_ERROR] = "Read error (http)",
+	[SHM_OBS_HTTP_READ_TIMEOUT] = "Read timeout (http)",
+	[SHM_OBS_HTTP_BROKEN_PIPE] = "Close from server (http)",
+};
+
+const char *check_observe_desc(unsigned ev)
+{
+	return ev < SHM_OBS__COUNT ? observe_descs[ev] : observe_descs[SHM_OBS_NONE];
 }

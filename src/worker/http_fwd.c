@@ -76,6 +76,25 @@ static void ob_append(struct obuf *o, const char *p, size_t n, size_t min_cap)
 	o->len += n;
 }
 
+/* `observe layer7`: a read error (reset) or a close from the server
+ * before the response head. Not held against the server on a client's
+ * later keep-alive request, as HAProxy: it closes such a client silently,
+ * taking the failure for the keep-alive race rather than the server's
+ * (weir answers it 502, as the first request). */
+static void observe_no_head(struct session *s, int err)
+{
+	if (s->txn->nreq == 0)
+		sess_observe(s, err ? SHM_OBS_HTTP_READ_ERROR : SHM_OBS_HTTP_BROKEN_PIPE);
+}
+
+/* HAProxy's verdict on a status: 501 and 505 answer what the client
+ * asked for, no fault of the server's. */
+static unsigned observe_status(int status)
+{
+	return (status >= 100 && status < 500) || status == 501 || status == 505 ?
+	       SHM_OBS_HTTP_OK : SHM_OBS_HTTP_STS;
+}
+
 /* A send failed: on the server side while connecting it is a connect
  * failure (retried); else the side that failed is to blame. */
 static void io_fail(struct session *s, int to_cli)
@@ -90,6 +109,8 @@ static void io_fail(struct session *s, int to_cli)
 		sess_connect_failed(s, 0);
 		return;
 	}
+	if (t->rs == RS_HEAD || t->rs == RS_NONE)
+		observe_no_head(s, 1);
 	if (t->rs == RS_HEAD && !t->got_res_byte)
 		http_fail(s, 502, 'S', 'H');
 	else
@@ -571,9 +592,11 @@ static void bad_response(struct session *s)
 }
 
 /* A response head that is not HTTP (or never ends): retried when
- * `retry-on junk-response` allows, else 502. */
+ * `retry-on junk-response` allows, else 502. Either way the server sent
+ * it: `observe layer7` counts it first, as HAProxy. */
 static void junk_response(struct session *s)
 {
+	sess_observe(s, SHM_OBS_HTTP_HDRRSP);
 	if (!sess_l7_retry(s, RETRY_ON_JUNK_RESPONSE, 0))
 		bad_response(s);
 }
@@ -697,6 +720,7 @@ static void send_response(struct session *s)
 	ssize_t k = body_take(m->body, &t->rs_left, &t->rs_ck, t->sin + skip, t->sin_len - skip,
 			      &done, &err);
 	if (k < 0) {
+		sess_observe(s, SHM_OBS_HTTP_RSP);
 		bad_response(s);
 		return;
 	}
@@ -717,7 +741,7 @@ static void process_response(struct session *s)
 	const struct proxy_conf *be = s->be->px, *fe = s->fe;
 	t->smp.res = &t->res;
 	t->smp.status = t->res.status;
-	sess_observe_status(s, t->res.status);
+	sess_observe(s, observe_status(t->res.status));
 	if (run_res_rules(s, be, RULE_HTTP_RES))
 		return;
 	if (fe != be && run_res_rules(s, fe, RULE_HTTP_RES))
@@ -754,6 +778,7 @@ static void res_head(struct session *s)
 			break;
 		}
 		consume(t->sin, &t->sin_len, (size_t)n);
+		sess_observe(s, SHM_OBS_HTTP_OK);   /* HAProxy judges 1xx too */
 		/* 1xx interim (100 Continue, 103): forwarded as it came */
 		sbuf_reset(&t->head);
 		h1_write_response(&t->res, &t->head);
@@ -777,6 +802,7 @@ static void res_body(struct session *s)
 		ssize_t k = body_take(t->res.body, &t->rs_left, &t->rs_ck, t->sin, t->sin_len, &done,
 				      &err);
 		if (k < 0) {
+			sess_observe(s, SHM_OBS_HTTP_RSP);
 			t->keep_srv = 0;
 			sess_set_term(s, 'S', 'D');
 			sess_close(s);
@@ -819,8 +845,10 @@ static void srv_gone(struct session *s, int err)
 	if (t->rs == RS_HEAD) {
 		/* closed with nothing, or in the middle of a head */
 		if (!sess_l7_retry(s, t->got_res_byte ? RETRY_ON_JUNK_RESPONSE :
-				   RETRY_ON_EMPTY_RESPONSE, 0))
+				   RETRY_ON_EMPTY_RESPONSE, 0)) {
+			observe_no_head(s, err);
 			http_fail(s, 502, 'S', 'H');
+		}
 		return;
 	}
 	sess_set_term(s, 'S', 'D');
@@ -860,6 +888,8 @@ static void srv_read(struct session *s)
 		if (SESS_GONE(s) || t->sc != sc)
 			return;
 	}
-	if (t->rs == RS_HEAD && t->sin_len >= t->cap)
+	if (t->rs == RS_HEAD && t->sin_len >= t->cap) {
+		sess_observe(s, SHM_OBS_HTTP_HDRRSP);   /* a head that never ends */
 		bad_response(s);
+	}
 }

@@ -168,6 +168,7 @@ static void txn_reset(struct session *s)
 	s->be = NULL;
 	s->srv = -1;
 	s->srv_conf = NULL;
+	s->observe = 0;
 	s->retries = s->redispatched = 0;
 	s->avoid = UINT32_MAX;
 	s->tw = s->tc = -1;
@@ -601,8 +602,10 @@ int http_expired(struct session *s, int64_t now)
 		break;
 	}
 	if (t->rs == RS_HEAD) {
-		if (!sess_l7_retry(s, RETRY_ON_RESP_TIMEOUT, 0))
+		if (!sess_l7_retry(s, RETRY_ON_RESP_TIMEOUT, 0)) {
+			sess_observe(s, SHM_OBS_HTTP_READ_TIMEOUT);
 			http_fail(s, 504, 's', 'H');
+		}
 		return 1;
 	}
 	int cli_side = t->cout.len && now >= s->cli_active +

@@ -577,25 +577,56 @@ static int should_redispatch(const struct session *s)
 	return (s->be->px->options >> PX_OPT_REDISPATCH & 1) && left == 1;
 }
 
-/* `observe layer4`: the checker judges from the count of consecutive
- * failed connects (check_observe.c); a success resets it. One atomic on
- * the server's record, only for observed servers. */
-static void observe_connect(struct session *s, int ok)
+/*
+ * `observe`: what an event on traffic to the chosen server means, as
+ * HAProxy's health analysis judges it (its analyze_statuses): for each
+ * event, [0] for layer4 observers, [1] for layer7 ones. A layer7 observer
+ * counts failed connects too, but only a good response clears its count.
+ */
+enum { OBS_IGNORE = 0, OBS_ERROR, OBS_GOOD };
+static const unsigned char obs_verdict[SHM_OBS__COUNT][2] = {
+	[SHM_OBS_L4_OK] = { OBS_GOOD, OBS_IGNORE },
+	[SHM_OBS_L4_ERR] = { OBS_ERROR, OBS_ERROR },
+	[SHM_OBS_HTTP_OK] = { OBS_IGNORE, OBS_GOOD },
+	[SHM_OBS_HTTP_STS] = { OBS_IGNORE, OBS_ERROR },
+	[SHM_OBS_HTTP_HDRRSP] = { OBS_IGNORE, OBS_ERROR },
+	[SHM_OBS_HTTP_RSP] = { OBS_IGNORE, OBS_ERROR },
+	[SHM_OBS_HTTP_READ_ERROR] = { OBS_IGNORE, OBS_ERROR },
+	[SHM_OBS_HTTP_READ_TIMEOUT] = { OBS_IGNORE, OBS_ERROR },
+	[SHM_OBS_HTTP_BROKEN_PIPE] = { OBS_IGNORE, OBS_ERROR },
+};
+
+/* The checker judges from the server's count of consecutive errors
+ * (check_observe.c) and names the last one's kind. One relaxed atomic on
+ * the server's record per event, two when an error differs in kind from
+ * the one before. `observe layer7` needs HTTP: in a TCP proxy (HAProxy
+ * 2.6 alerts, weir -c warns) it observes nothing. */
+void sess_observe_event(struct session *s, unsigned ev)
 {
-	if (!s->srv_conf || s->srv_conf->observe != SRV_OBSERVE_LAYER4)
+	int l7 = s->observe == SRV_OBSERVE_LAYER7;
+	if (s->srv < 0 || ev >= SHM_OBS__COUNT || (l7 && !s->txn))
 		return;
-	uint32_t *n = &shm_server(s->w->p->shm, (uint32_t)s->srv)->obs_consec;
-	if (!ok)
-		__atomic_add_fetch(n, 1, __ATOMIC_RELAXED);
-	else if (__atomic_load_n(n, __ATOMIC_RELAXED))
-		__atomic_store_n(n, 0, __ATOMIC_RELAXED);
+	struct shm_srv *r = shm_server(s->w->p->shm, (uint32_t)s->srv);
+	switch (obs_verdict[ev][l7]) {
+	case OBS_ERROR:
+		if (__atomic_load_n(&r->obs_last, __ATOMIC_RELAXED) != ev)
+			__atomic_store_n(&r->obs_last, ev, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&r->obs_consec, 1, __ATOMIC_RELAXED);
+		break;
+	case OBS_GOOD:
+		if (__atomic_load_n(&r->obs_consec, __ATOMIC_RELAXED))
+			__atomic_store_n(&r->obs_consec, 0, __ATOMIC_RELAXED);
+		break;
+	default:
+		break;
+	}
 }
 
 void sess_connect_failed(struct session *s, int timeout)
 {
 	uint32_t wk = (uint32_t)s->w->p->worker;
 	void *shm = s->w->p->shm;
-	observe_connect(s, 0);
+	sess_observe(s, SHM_OBS_L4_ERR);
 	if (s->txn)
 		http_srv_detach(s);
 	else
@@ -656,6 +687,7 @@ static int open_server_socket(struct session *s)
 static void try_connect(struct session *s)
 {
 	s->srv_conf = srv_conf_of(s);
+	s->observe = s->srv_conf ? (int)s->srv_conf->observe : SRV_OBSERVE_NONE;
 	server_addr(s);
 	s->srvc.xprt = &xprt_raw;
 	if (s->txn && http_take_idle(s))
@@ -771,24 +803,10 @@ int http_take_idle(struct session *s)
 	return 1;
 }
 
-/* `observe layer7`: statuses 100-499, 501 and 505 are fine, the rest (and
- * no response) count as errors, as HAProxy judges them. */
-void sess_observe_status(struct session *s, int status)
-{
-	if (!s->srv_conf || s->srv_conf->observe != SRV_OBSERVE_LAYER7 || s->srv < 0)
-		return;
-	int ok = (status >= 100 && status < 500) || status == 501 || status == 505;
-	uint32_t *n = &shm_server(s->w->p->shm, (uint32_t)s->srv)->obs_consec;
-	if (!ok)
-		__atomic_add_fetch(n, 1, __ATOMIC_RELAXED);
-	else if (__atomic_load_n(n, __ATOMIC_RELAXED))
-		__atomic_store_n(n, 0, __ATOMIC_RELAXED);
-}
-
 /* The server end proved alive: the session is established. */
 void sess_confirm(struct session *s)
 {
-	observe_connect(s, 1);
+	sess_observe(s, SHM_OBS_L4_OK);
 	s->tc = wk_now_ms() - s->t_connect_start;
 	s->t_established = wk_now_ms();
 	s->state = SESS_ESTABLISHED;

@@ -104,6 +104,7 @@ struct session {
 	struct wk_be *be;
 	int srv;                     /* SRV record, -1 none yet */
 	const struct server_conf *srv_conf;
+	int observe;                 /* srv_conf's `observe` (enum srv_observe), 0: none */
 	int has_slot;                /* holds one of srv's connection slots */
 	int be_counted;              /* counted in the backend's scur */
 	enum sess_state state;
@@ -196,7 +197,14 @@ int inspect_http(struct session *s, struct smp_ctx *c);
  * caller fails the request as it would have. */
 int sess_l7_retry(struct session *s, unsigned why, int status);
 int http_take_idle(struct session *s);
-void sess_observe_status(struct session *s, int status);
+/* `observe`: one event (enum shm_obs_event) of traffic to s->srv. Costs
+ * servers without `observe` one test. */
+void sess_observe_event(struct session *s, unsigned ev);
+static inline void sess_observe(struct session *s, unsigned ev)
+{
+	if (s->observe)
+		sess_observe_event(s, ev);
+}
 
 /* relay.c */
 /* Starts relaying on a connection in progress (speculative connect). */

@@ -350,12 +350,12 @@ START_TEST(test_slowstart_loopback)
 }
 END_TEST
 
-/* agent-send is written verbatim once connected; the agent's reply may
- * come without a newline, ended by its close. */
+/* agent-send is written verbatim once connected; a reply may end with a
+ * CR instead of a LF (HAProxy ends the line at either). */
 START_TEST(test_agent_send)
 {
 	struct t_env e;
-	t_reply = "25%";
+	t_reply = "25%\r";
 	t_got[0] = '\0';
 	t_up(&e, "defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 1s\n"
 	     "  timeout server 1s\nbackend be\n  server s 127.0.0.1:%d weight 8 "
@@ -365,6 +365,32 @@ START_TEST(test_agent_send)
 	ck_assert_str_eq(t_got, "hello be/s\n");
 	ck_assert_uint_eq(t_load32(&r->weight_pct), 25);
 	ck_assert_uint_eq(t_load32(&r->op_state), SHM_OP_UP);    /* no `check`: agent only */
+	t_down(&e);
+}
+END_TEST
+
+/* A reply the agent ends by its close, without an end of line, is
+ * ignored as HAProxy ignores it: nothing changes but last_agt, and the
+ * agent's status stays what its last complete line gave. */
+START_TEST(test_agent_incomplete)
+{
+	struct t_env e;
+	t_reply = "50%\n";
+	t_up(&e, T_AGENT_CFG);
+	struct shm_srv *r = shm_server(e.p.shm, 0);
+	t_run(&e, 300);
+	ck_assert_uint_eq(t_load32(&r->weight_pct), 50);
+	unsigned st = t_load32(&r->agent_status);
+	t_reply = "down 10%";
+	t_run(&e, 400);
+	ck_assert_uint_eq(t_load32(&r->op_state), SHM_OP_UP);
+	ck_assert_uint_eq(t_load32(&r->weight_pct), 50);
+	ck_assert_uint_eq(t_load32(&r->agent_status), st);
+	ck_assert_str_eq(r->last_agt, "Ignoring incomplete line from agent");
+	t_reply = "down 10%\n";
+	t_run(&e, 400);
+	ck_assert_uint_eq(t_load32(&r->op_state), SHM_OP_DOWN);
+	ck_assert_uint_eq(t_load32(&r->weight_pct), 10);
 	t_down(&e);
 }
 END_TEST
@@ -436,6 +462,7 @@ static Suite *agent_suite(void)
 	tcase_add_test(tc, test_agent_loopback);
 	tcase_add_test(tc, test_slowstart_loopback);
 	tcase_add_test(tc, test_agent_send);
+	tcase_add_test(tc, test_agent_incomplete);
 	tcase_add_test(tc, test_agent_unreachable);
 	tcase_add_test(tc, test_adopt);
 	suite_add_tcase(s, tc);

@@ -783,8 +783,13 @@ static uint64_t t_hana(struct shm_srv *r)
 }
 
 /* Errors the workers would count: n more on server i. */
+/* n errors on traffic to server i, as a worker counts them: the kind of
+ * the last one (what its mode counts most: failed connects for the layer4
+ * server l4, wrong statuses for the others), then the count. */
 static void t_errors(struct t_env *e, uint32_t i, uint32_t n)
 {
+	__atomic_store_n(&t_srv(e, i)->obs_last, i == 4 ? SHM_OBS_L4_ERR : SHM_OBS_HTTP_STS,
+			 __ATOMIC_RELAXED);
 	__atomic_add_fetch(&t_srv(e, i)->obs_consec, n, __ATOMIC_RELAXED);
 }
 
@@ -867,8 +872,37 @@ START_TEST(test_observe_actions)
 			     "consecutive errors, last one was: L4 unsuccessful connection\". 1 "
 			     "active and 0 backup servers left."), "%s", out);
 	free(out);
+	/* the info names the kind of the last error a worker counted */
+	__atomic_store_n(&md->obs_last, SHM_OBS_HTTP_READ_TIMEOUT, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&md->obs_consec, 3, __ATOMIC_RELAXED);
+	t_run(&e, NULL, NULL, 250);
+	ck_assert_str_eq(md->last_chk, "Detected 3 consecutive errors, last one was: Read timeout "
+			 "(http)");
 	t_unlisten(&l);
 	t_down(&e);
+}
+END_TEST
+
+/* HAProxy's words for each `observe` event (its analyze_statuses), as the
+ * "last one was: ..." of a HANA result; anything else is "Unknown". */
+START_TEST(test_observe_desc)
+{
+	static const struct { unsigned ev; const char *desc; } want[] = {
+		{ SHM_OBS_NONE, "Unknown" },
+		{ SHM_OBS_L4_OK, "L4 successful connection" },
+		{ SHM_OBS_L4_ERR, "L4 unsuccessful connection" },
+		{ SHM_OBS_HTTP_OK, "Correct http response" },
+		{ SHM_OBS_HTTP_STS, "Wrong http response" },
+		{ SHM_OBS_HTTP_HDRRSP, "Invalid http response (headers)" },
+		{ SHM_OBS_HTTP_RSP, "Invalid http response" },
+		{ SHM_OBS_HTTP_READ_ERROR, "Read error (http)" },
+		{ SHM_OBS_HTTP_READ_TIMEOUT, "Read timeout (http)" },
+		{ SHM_OBS_HTTP_BROKEN_PIPE, "Close from server (http)" },
+		{ SHM_OBS__COUNT, "Unknown" },
+		{ 1000, "Unknown" },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_str_eq(check_observe_desc(want[i].ev), want[i].desc);
 }
 END_TEST
 
@@ -954,6 +988,7 @@ static Suite *checker_suite(void)
 	tcase_add_test(tc, test_logs);
 	tcase_add_test(tc, test_syslog_targets);
 	tcase_add_test(tc, test_observe_actions);
+	tcase_add_test(tc, test_observe_desc);
 	tcase_add_test(tc, test_default_server_no_checks);
 	tcase_add_test(tc, test_l4_not_accepted);
 	suite_add_tcase(s, tc);

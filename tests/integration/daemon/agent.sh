@@ -4,7 +4,9 @@
 # a held session finish but sends no new one (weight 0); "ready 50%" gives
 # the server half its weight (the balancing share follows); "down" takes
 # it out although its health check passes; "up" brings it back. `show
-# stat` shows the agent's own result in HAProxy 2.6's agent_* columns.
+# stat` shows the agent's own result in HAProxy 2.6's agent_* columns. A
+# reply the agent closes without ending its line is ignored, as HAProxy
+# ignores it ("Ignoring incomplete line from agent").
 . "$WEIR_SRCDIR/tests/integration/lib.sh"
 . "$WEIR_SRCDIR/tests/integration/daemon-lib.sh"
 d_setup
@@ -145,6 +147,13 @@ check "up: agent_health 1 again ($(agent a))" \
 agent_says "bogus"
 check "a word it does not know: CHECKED, 'agent reports an error : bogus' ($(agent a))" \
 	test "$(agent a)" = "CHECKED||No status change|agent reports an error : bogus|1|1|1"
+
+# no end of line before the agent's close: HAProxy ignores the reply
+printf 'down 20%%' >"$T_TMP/agent.reply"; sleep 0.7
+check "a reply without an end of line changes nothing: a UP, weight 10 ($(col a status), $(col a weight))" \
+	test "$(col a status) $(col a weight)" = "UP 10"
+check "... last_agt says it was ignored, in HAProxy's words ($(agent a))" \
+	test "$(agent a)" = "CHECKED||No status change|Ignoring incomplete line from agent|1|1|1"
 
 # the agent gone: its columns say why, the server stays as it is
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
