@@ -111,8 +111,11 @@ void http_caps_take(const struct proxy_conf *fe, const struct http_msg *m, int i
 
 /*
  * Every builder appends one whole HTTP/1.1 response (status line, headers,
- * body) to `out` and returns its status code. With `close` set the head
- * carries `connection: close`, and the engine closes after sending it.
+ * body) to `out` and returns its status code: the one to log and count,
+ * which for a page loaded from a file (errorfile, errorloc) is the rule's
+ * or the error's, not the file's own, as in HAProxy 2.6. With `close` set
+ * the head carries `connection: close`, and the engine closes after
+ * sending it.
  * `c` gives the samples and log values that lf-string, lf-file and
  * redirect formats need; it may be NULL for the error pages.
  */
@@ -126,8 +129,8 @@ int http_reply_redirect(struct http_act_ctx *c, const struct rule_redirect *rd, 
 			struct sbuf *out);
 
 /* The error page of px (the backend once chosen, else the frontend) for
- * `status`: px's page (what its errorfile, errorfiles and http-error lines
- * resolved to, the last line naming the status winning), else the
+ * `status`: px's page (what its errorfile, errorfiles, http-error and
+ * errorloc lines resolved to, the last line naming the status winning), else the
  * frontend's (c->smp->fe), else the built-in page (HAProxy 2.6's text).
  * Error pages always close. */
 int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ctx *c,
