@@ -122,7 +122,8 @@ struct http_txn {
 	struct timeval start_date;   /* wall clock of t_start */
 	struct timeval req_date;     /* wall clock of t_first */
 	uint64_t bytes_in, bytes_out;
-	int64_t log_in_adj, log_out_adj;  /* to HAProxy's count of heads (logfmt_head_size) */
+	int64_t log_in_adj, log_out_adj;  /* to HAProxy's count of heads (logfmt_head_size)
+					   * and chunked bodies (chunk_log_adj in http_fwd.c) */
 	uint32_t req_counter;
 	int no_pool;                 /* connect fresh (a replay after a stale reuse) */
 	/* server connections */
