@@ -248,10 +248,11 @@ static int errorfile_emit(const char *raw, size_t len, int status, int close, co
 
 /* ------------------------------------------------------------ replies */
 
-static const struct log_sess *sess_of(const struct http_act_ctx *c)
+static const struct log_sess *sess_of(const struct http_act_ctx *c, const struct logfmt *lf)
 {
 	static const struct log_sess none = { .status = -1 };
-	return c && c->ls ? c->ls : &none;
+	const struct log_sess *ls = c ? http_act_log_sess(c, lf) : NULL;
+	return ls ? ls : &none;
 }
 
 /* Appends the text of a log-format (logfmt_build() at most cap-1 bytes). */
@@ -259,7 +260,7 @@ static size_t build_fmt(const struct logfmt *lf, const struct http_act_ctx *c, s
 			struct sbuf *out)
 {
 	char *buf = xmalloc(cap);
-	int n = logfmt_build(lf, sess_of(c), buf, cap);
+	int n = logfmt_build(lf, sess_of(c, lf), buf, cap);
 	if (n > 0)
 		sbuf_add(out, buf, (size_t)n);
 	free(buf);

@@ -577,6 +577,15 @@ void http_res_reset(struct session *s)
 
 /* Runs one response list of one proxy. 1 when the response was replaced
  * (deny), 0 to go on. */
+/* The log values of response rules: only the samples (%[...]) so far, the
+ * other fields print empty. */
+static void res_fill_log(void *arg, struct log_sess *ls)
+{
+	struct session *s = arg;
+	memset(ls, 0, sizeof(*ls));
+	ls->smp = &s->txn->smp;
+}
+
 static int run_res_rules(struct session *s, const struct proxy_conf *px, enum rule_list list)
 {
 	struct http_txn *t = s->txn;
@@ -585,12 +594,9 @@ static int run_res_rules(struct session *s, const struct proxy_conf *px, enum ru
 		list == RULE_HTTP_RES ? &px->defaults->http_res_rules : &px->defaults->http_after_res_rules;
 	if (!own->n && !(dfl && dfl->n))
 		return 0;
-	struct http_act_ctx c = { .smp = &t->smp, .msg = &t->res, .px = px, .caps = &t->caps,
+	struct http_act_ctx c = { .smp = &t->smp, .log = http_txn_log(s, res_fill_log),
+				  .msg = &t->res, .px = px, .caps = &t->caps,
 				  .log_level = t->log_level };
-	struct log_sess ls;
-	memset(&ls, 0, sizeof(ls));
-	ls.smp = &t->smp;
-	c.ls = &ls;
 	t->smp.scr.used = 0;
 	enum http_verdict v = http_rules_run(&c, list);
 	t->log_level = c.log_level;

@@ -116,6 +116,7 @@ static const struct proxy_conf *fe, *fep;
 static struct http_msg req;
 static struct smp_ctx sc;
 static struct log_sess ls;
+static struct http_act_log lg;
 static struct http_act_ctx ac;
 static struct smp_vars vars;
 static char scratch[4096];
@@ -181,7 +182,8 @@ static void setup(void)
 	ls.smp = &sc;
 	ls.status = -1;
 	ac.smp = &sc;
-	ac.ls = &ls;
+	lg = (struct http_act_log){ .ls = &ls, .ready = 1 };
+	ac.log = &lg;
 	ac.msg = &req;
 	use_proxy(fe);
 	memset(&out, 0, sizeof(out));
