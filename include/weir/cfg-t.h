@@ -356,8 +356,11 @@ struct forwardfor_conf {
 /* `errorfile <code> <file>`, in a proxy or an http-errors section. */
 struct errorfile_conf {
 	int status;
-	char *path;                 /* errorfile */
-	char *content;              /* loaded file content (raw HTTP response) */
+	char *path;                 /* errorfile; NULL for errorloc */
+	char *kw;                   /* errorloc, errorloc302, errorloc303 as written */
+	char *url;                  /* errorloc's Location */
+	char *content;              /* loaded file content (raw HTTP response), or the
+				     * redirect errorloc built */
 	size_t content_len;
 	struct cfg_loc loc;
 	const struct rule_reply *reply;  /* the same page as a reply (PAYLOAD_ERRORFILE),

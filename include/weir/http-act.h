@@ -24,6 +24,7 @@
 struct sbuf;
 struct smp_ctx;
 struct log_sess;
+struct logfmt;
 struct proxy_conf;
 struct cfg;
 struct userlist_conf;
@@ -53,13 +54,22 @@ struct http_caps {
 
 #define HTTP_LOG_SILENT (-2)  /* set-log-level silent: no log line */
 
+/* The log-format values (%ci, %ID, ...) of one run of a rule list, filled
+ * on first use (http_act_log_sess()): most runs print none, and filling
+ * reads a dozen session fields and shared counters into a large struct. */
+struct http_act_log {
+	struct log_sess *ls;          /* the storage; ls->smp == the run's smp */
+	int ready;                    /* ls is filled for this run */
+	void (*fill)(void *arg, struct log_sess *ls);   /* the engine's; NULL: as is */
+	void *arg;
+};
+
 /* One run of one rule list. The caller fills the inputs; the executor
  * fills the outputs. */
 struct http_act_ctx {
 	/* inputs */
 	struct smp_ctx *smp;          /* fetches: addresses, req, res, vars, scratch */
-	struct log_sess *ls;          /* log-format values (%ci, %ID, ...) for -lf
-				       * arguments; ls->smp == smp */
+	struct http_act_log *log;     /* log-format values for -lf arguments */
 	struct http_msg *msg;         /* the head this list edits: the request for
 				       * http-request, the response for
 				       * http-response / http-after-response */
@@ -71,6 +81,11 @@ struct http_act_ctx {
 	unsigned failed_rewrites;     /* edits that did not fit (counted in stats) */
 	const struct rule *final;     /* the rule that ended the list, NULL none */
 };
+
+/* c's log values for building fmt, NULL when c has none. They are filled
+ * for this run the first time a format prints a %var; a format of text
+ * and %[samples] only reads their smp, and fills nothing. */
+const struct log_sess *http_act_log_sess(const struct http_act_ctx *c, const struct logfmt *fmt);
 
 enum http_verdict {
 	HTTP_V_CONTINUE = 0,  /* the list ran to its end: go on */
@@ -111,8 +126,11 @@ void http_caps_take(const struct proxy_conf *fe, const struct http_msg *m, int i
 
 /*
  * Every builder appends one whole HTTP/1.1 response (status line, headers,
- * body) to `out` and returns its status code. With `close` set the head
- * carries `connection: close`, and the engine closes after sending it.
+ * body) to `out` and returns its status code: the one to log and count,
+ * which for a page loaded from a file (errorfile, errorloc) is the rule's
+ * or the error's, not the file's own, as in HAProxy 2.6. With `close` set
+ * the head carries `connection: close`, and the engine closes after
+ * sending it.
  * `c` gives the samples and log values that lf-string, lf-file and
  * redirect formats need; it may be NULL for the error pages.
  */
@@ -126,8 +144,8 @@ int http_reply_redirect(struct http_act_ctx *c, const struct rule_redirect *rd, 
 			struct sbuf *out);
 
 /* The error page of px (the backend once chosen, else the frontend) for
- * `status`: px's page (what its errorfile, errorfiles and http-error lines
- * resolved to, the last line naming the status winning), else the
+ * `status`: px's page (what its errorfile, errorfiles, http-error and
+ * errorloc lines resolved to, the last line naming the status winning), else the
  * frontend's (c->smp->fe), else the built-in page (HAProxy 2.6's text).
  * Error pages always close. */
 int http_reply_error(const struct proxy_conf *px, int status, struct http_act_ctx *c,

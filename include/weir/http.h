@@ -88,6 +88,11 @@ struct h1_chunk_state {
 	uint64_t pos;             /* bytes consumed since init (for err->at) */
 	uint32_t trailer_len;     /* bytes of trailer section so far */
 	uint32_t max_trailer;     /* more than this -> 400 */
+	uint32_t trailer_kept;    /* of them, the field names and values without
+				   * their OWS: what HAProxy's HTX message keeps
+				   * of the trailers, and so what its logs count */
+	uint32_t value_ows;       /* OWS inside the current value, not yet kept */
+	int value_begun;          /* the current value has a non-OWS byte */
 };
 
 void h1_chunk_init(struct h1_chunk_state *st, uint32_t max_trailer);
@@ -98,7 +103,8 @@ void h1_chunk_init(struct h1_chunk_state *st, uint32_t max_trailer);
  * count on return); they point into data, nothing is copied. *consumed is
  * how many input bytes were used: fewer than len when out is full (call
  * again with the rest) or when the body ended (the rest is the next
- * message). Trailer fields are validated like header fields and dropped.
+ * message). Trailer fields are validated like header fields and dropped
+ * (st->trailer_kept says how large they were).
  * Returns 1 when the body is complete (last-chunk, trailers and the final
  * CRLF consumed), 0 when more input is wanted, -1 on an error (err->status
  * 400, err->at counted from the start of the body).

@@ -114,6 +114,7 @@ enum logfmt_need {
 	LFN_NEED_SRC_ADDR = 1 << 3,   /* %bi, %bp */
 	LFN_NEED_UNIQUE_ID = 1 << 4,  /* %ID */
 	LFN_NEED_SAMPLES = 1 << 5,    /* %[...] */
+	LFN_NEED_VARS = 1 << 6,       /* any %var: the log values beyond smp */
 };
 
 struct logfmt {

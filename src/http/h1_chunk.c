@@ -81,34 +81,56 @@ static const char *h1c_size_line(struct h1_chunk_state *st, unsigned char ch)
 	}
 }
 
+/* A byte of a trailer's field-value: kept in trailer_kept unless it is
+ * OWS before or after the value (RFC 9110 5.5 strips those). */
+static void h1c_value_byte(struct h1_chunk_state *st, unsigned char ch)
+{
+	if (H1_IS(ch, H1_C_OWS)) {
+		st->value_ows += st->value_begun;
+		return;
+	}
+	st->trailer_kept += st->value_ows + 1;
+	st->value_ows = 0;
+	st->value_begun = 1;
+}
+
 /* trailer-section = *( field-line CRLF ) CRLF (7.1.2): validated like the
- * header section (no obs-fold, no space before the colon), then dropped. */
+ * header section (no obs-fold, no space before the colon), then dropped;
+ * only the size of its fields is kept (trailer_kept). */
 static const char *h1c_trailer(struct h1_chunk_state *st, unsigned char ch)
 {
 	if (++st->trailer_len > st->max_trailer)
 		return "trailer section too large";
 	switch (st->st) {
 	case H1C_TRAILER:
-		if (ch == '\r')
+		if (ch == '\r') {
 			st->st = H1C_END_LF;
-		else if (H1_IS(ch, H1_C_TOKEN))
+		} else if (H1_IS(ch, H1_C_TOKEN)) {
 			st->st = H1C_TNAME;
-		else
+			st->trailer_kept++;
+		} else
 			return H1_IS(ch, H1_C_OWS) ? "obs-fold in the trailer section"
 						   : "invalid trailer field";
 		return NULL;
 	case H1C_TNAME:
-		if (ch == ':')
+		if (ch == ':') {
 			st->st = H1C_TVALUE;
-		else if (!H1_IS(ch, H1_C_TOKEN))
+			st->value_ows = 0;
+			st->value_begun = 0;
+		} else if (!H1_IS(ch, H1_C_TOKEN)) {
 			return H1_IS(ch, H1_C_OWS) ? "whitespace before a trailer colon"
 						   : "invalid trailer field name";
+		} else {
+			st->trailer_kept++;
+		}
 		return NULL;
 	case H1C_TVALUE:
 		if (ch == '\r')
 			st->st = H1C_TLF;
 		else if (!H1_IS(ch, H1_C_FIELD))
 			return ch == '\n' ? "bare LF in a trailer field" : "invalid trailer field value";
+		else
+			h1c_value_byte(st, ch);
 		return NULL;
 	case H1C_TLF:
 		if (ch != '\n')

@@ -319,7 +319,7 @@ static const char *lf_parse_var(struct lf_state *st, const char *p, const char *
 	struct logfmt_node *n = lf_add(st, LFN_VAR);
 	n->var = (enum logfmt_var)v;
 	n->flags = flags;
-	st->needs |= lf_vars[v].needs;
+	st->needs |= lf_vars[v].needs | LFN_NEED_VARS;
 	if (lf_vars[v].http) {
 		st->needs |= LFN_NEED_HTTP;
 		if (st->first_http < 0)

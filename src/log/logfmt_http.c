@@ -297,6 +297,10 @@ int64_t logfmt_head_size(const char *head, size_t len)
 			while (colon && colon + skip < head + i + n &&
 			       (colon[skip] == ' ' || colon[skip] == '\t'))
 				skip++;
+			/* the value's trailing OWS goes too (RFC 9110 5.5) */
+			while (colon && n > (size_t)(colon - head - i) + skip &&
+			       (head[i + n - 1] == ' ' || head[i + n - 1] == '\t'))
+				n--;
 			size += (int64_t)n - (colon ? (int64_t)skip : 0);
 		}
 		i = end + 1;

@@ -5,7 +5,7 @@
  * into a proxy), and `http-error status <code> ...` (a reply built like
  * `http-request return`). All may sit in `defaults` and are inherited.
  *
- * As in HAProxy 2.6, the three proxy keywords override each other in
+ * As in HAProxy 2.6, the proxy keywords override each other in
  * line order, the defaults' lines first: the proxy keeps them in one list
  * (error_decls), and at the end of the load that list is resolved into a
  * page per error status (error_pages), which is all the workers read.
@@ -96,6 +96,65 @@ static struct errorfile_conf *load_page(struct cfg_ctx *ctx, int argc, char **ar
 	return ef;
 }
 
+/* ------------------------------------------------------------ errorloc */
+
+/* A url goes into a Location header as written: a control character
+ * (an escaped CR or LF) would end the header early. */
+static int url_is_clean(const char *url)
+{
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * `errorloc <code> <url>` (and errorloc302, errorloc303): instead of the
+ * page for <code>, a redirect to <url>, 303 for errorloc303, else 302. As
+ * HAProxy 2.6 does, the redirect is built now as a raw response and used
+ * like an errorfile's, in the same precedence; the log keeps <code>.
+ */
+static struct errorfile_conf *build_redirect(struct cfg_ctx *ctx, int argc, char **argv)
+{
+	int code = strcmp(ctx->kw, "errorloc303") == 0 ? 303 : 302;
+	if (argc < 2 || !*argv[1]) {
+		cfg_alert(ctx, "%s : expects <status_code> and <url> as arguments (for example "
+			  "'%s 503 https://example.com/maintenance.html').", ctx->kw, ctx->kw);
+		return NULL;
+	}
+	if (argc > 2)
+		cfg_warn(ctx, "%s : unexpected '%s' after the url, ignored (quote a url that "
+			 "holds spaces).", ctx->kw, argv[2]);
+	int status = parse_status(argv[0]);
+	if (!rule_is_error_status(status)) {
+		cfg_alert(ctx, "%s : status code '%s' not handled (one of " ERROR_STATUS_LIST ").",
+			  ctx->kw, argv[0]);
+		return NULL;
+	}
+	if (!url_is_clean(argv[1])) {
+		cfg_alert(ctx, "%s : the url may not hold control characters (write it "
+			  "percent-encoded).", ctx->kw);
+		return NULL;
+	}
+	struct errorfile_conf *ef = arena_alloc(ctx->arena, sizeof(*ef));
+	ef->status = status;
+	ef->kw = arena_strdup(ctx->arena, ctx->kw);
+	ef->url = arena_strdup(ctx->arena, argv[1]);
+	ef->loc = ctx->loc;
+	ef->content = arena_printf(ctx->arena, "HTTP/1.1 %s\r\nCache-Control: no-cache\r\n"
+				   "Content-length: 0\r\nLocation: %s\r\n\r\n",
+				   code == 303 ? "303 See Other" : "302 Found", argv[1]);
+	ef->content_len = strlen(ef->content);
+	struct rule_reply *rp = arena_alloc(ctx->arena, sizeof(*rp));
+	rp->status = status;
+	rp->payload = PAYLOAD_ERRORFILE;
+	rp->arg = ef->url;
+	rp->content = ef->content;
+	rp->content_len = ef->content_len;
+	ef->reply = rp;
+	return ef;
+}
+
 /* Appends one line to the proxy's ordered list of page-setting lines. */
 static void push_decl(struct cfg_ctx *ctx, const struct errorfile_conf *file,
 		      const struct rule_errorfiles *ref, const struct rule *http_error)
@@ -113,6 +172,15 @@ int rule_kw_errorfile(struct cfg_ctx *ctx, int argc, char **argv)
 	if (!ef)
 		return -1;
 	vec_push(ctx->arena, &ctx->px->errorfiles, ef);
+	push_decl(ctx, ef, NULL, NULL);
+	return 0;
+}
+
+int rule_kw_errorloc(struct cfg_ctx *ctx, int argc, char **argv)
+{
+	struct errorfile_conf *ef = build_redirect(ctx, argc, argv);
+	if (!ef)
+		return -1;
 	push_decl(ctx, ef, NULL, NULL);
 	return 0;
 }
@@ -204,7 +272,10 @@ void rule_dump_error_decls(const struct cfg_kw *kw, struct cfg_emit *em, const v
 		if (d->file) {
 			char code[16];
 			snprintf(code, sizeof(code), "%d", d->file->status);
-			cfg_emitv(em, "errorfile", code, d->file->path, NULL);
+			if (d->file->url)
+				cfg_emitv(em, d->file->kw, code, d->file->url, NULL);
+			else
+				cfg_emitv(em, "errorfile", code, d->file->path, NULL);
 		} else if (d->ref) {
 			cfg_emitw(em, "errorfiles", &d->ref->src, 1);
 		} else {

@@ -147,6 +147,23 @@ void http_caps_take(const struct proxy_conf *fe, const struct http_msg *m, int i
 
 /* ------------------------------------------------------------ log-format text */
 
+const struct log_sess *http_act_log_sess(const struct http_act_ctx *c, const struct logfmt *fmt)
+{
+	struct http_act_log *lg = c->log;
+	if (!lg || !lg->ls)
+		return NULL;
+	if (lg->ready)
+		return lg->ls;
+	if (fmt && !(fmt->needs & LFN_NEED_VARS)) {
+		lg->ls->smp = c->smp;
+		return lg->ls;
+	}
+	if (lg->fill)
+		lg->fill(lg->arg, lg->ls);
+	lg->ready = 1;
+	return lg->ls;
+}
+
 static char *lf_buf;
 static size_t lf_cap;
 
@@ -170,7 +187,8 @@ static void lf_text(struct http_act_ctx *c, const struct logfmt *fmt, const char
 		lf_buf = xrealloc(lf_buf, cap);
 		lf_cap = cap;
 	}
-	int n = logfmt_build(fmt, c->ls ? c->ls : &no_ls, lf_buf, cap);
+	const struct log_sess *ls = http_act_log_sess(c, fmt);
+	int n = logfmt_build(fmt, ls ? ls : &no_ls, lf_buf, cap);
 	*out = lf_buf;
 	*len = n < 0 ? 0 : (size_t)n;   /* a missing mandatory field: empty */
 }

@@ -191,7 +191,9 @@ static void put_hdr_lower(struct sbuf *out, const char *name, size_t nlen, const
  * does; Content-Length is recomputed from the body actually there (added
  * when missing, so keep-alive framing holds), Connection headers are
  * replaced by ours. An empty file means "close without answering": nothing
- * is appended (and `status` returned). Returns the file's status.
+ * is appended. Returns `status`, the page's or the rule's, not the file's:
+ * HAProxy 2.6 logs and counts that one (an errorloc for 503 logs 503 and
+ * sends 302).
  */
 static const char *raw_body(const char *raw, size_t len)
 {
@@ -209,8 +211,6 @@ static int errorfile_emit(const char *raw, size_t len, int status, int close, co
 	int has_cl = 0;
 	if (!len)
 		return status;
-	/* the loader checked the status line: "HTTP/1.x NNN" */
-	status = len >= 12 ? atoi(raw + 9) : status;
 	const char *body = raw_body(raw, len);
 	size_t blen = (size_t)(end - body);
 	line = next_line(p, body, &l, &next);
@@ -248,10 +248,11 @@ static int errorfile_emit(const char *raw, size_t len, int status, int close, co
 
 /* ------------------------------------------------------------ replies */
 
-static const struct log_sess *sess_of(const struct http_act_ctx *c)
+static const struct log_sess *sess_of(const struct http_act_ctx *c, const struct logfmt *lf)
 {
 	static const struct log_sess none = { .status = -1 };
-	return c && c->ls ? c->ls : &none;
+	const struct log_sess *ls = c ? http_act_log_sess(c, lf) : NULL;
+	return ls ? ls : &none;
 }
 
 /* Appends the text of a log-format (logfmt_build() at most cap-1 bytes). */
@@ -259,7 +260,7 @@ static size_t build_fmt(const struct logfmt *lf, const struct http_act_ctx *c, s
 			struct sbuf *out)
 {
 	char *buf = xmalloc(cap);
-	int n = logfmt_build(lf, sess_of(c), buf, cap);
+	int n = logfmt_build(lf, sess_of(c, lf), buf, cap);
 	if (n > 0)
 		sbuf_add(out, buf, (size_t)n);
 	free(buf);

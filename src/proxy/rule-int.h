@@ -81,6 +81,7 @@ void rule_finish(struct cfg *cfg);
  * each other. */
 int rule_kw_errorfile(struct cfg_ctx *ctx, int argc, char **argv);
 int rule_kw_errorfiles(struct cfg_ctx *ctx, int argc, char **argv);
+int rule_kw_errorloc(struct cfg_ctx *ctx, int argc, char **argv);
 int rule_kw_http_error(struct cfg_ctx *ctx, int argc, char **argv);
 void rule_dump_error_decls(const struct cfg_kw *kw, struct cfg_emit *em, const void *obj);
 

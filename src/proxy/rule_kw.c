@@ -3,8 +3,8 @@
  * `http-after-response`, `tcp-request ...`, `tcp-response ...`,
  * `use_backend`, `default_backend`, `use-server`, `force-persist`,
  * `ignore-persist`, `redirect`, `monitor-uri`, `monitor fail`,
- * `errorfile`, `errorfiles`, `http-error`, and the 2.1-removed directives
- * that now only explain what to write instead. Each rule-list keyword
+ * `errorfile`, `errorfiles`, `http-error`, `errorloc[302|303]`, and the
+ * 2.1-removed directives that now only explain what to write instead. Each rule-list keyword
  * dispatches on its action word through the action table (rule_act.c) and
  * its dump re-emits the whole list in order. Runs in the master.
  */
@@ -576,11 +576,18 @@ static const struct cfg_kw rule_kws[] = {
 	  "keep persistence to a down or maintenance server when the condition matches", 0 },
 	{ "ignore-persist", SEC_PROXY, kw_ignore_persist, NULL, "if|unless <condition>",
 	  "ignore cookie or stick persistence when the condition matches", 0 },
-	/* one dump for the three error keywords: their order is their meaning */
+	/* one dump for the error keywords: their order is their meaning */
 	{ "errorfile", SEC_PX, rule_kw_errorfile, rule_dump_error_decls, "<code> <file>",
 	  "send this raw HTTP response file instead of the built-in error page", 0 },
 	{ "errorfiles", SEC_PX, rule_kw_errorfiles, NULL, "<name> [<code> ...]",
 	  "import the error pages of an http-errors section", 0 },
+	{ "errorloc", SEC_PX, rule_kw_errorloc, NULL, "<code> <url>",
+	  "answer a 302 redirect to this url instead of the error page", 0 },
+	{ "errorloc302", SEC_PX, rule_kw_errorloc, NULL, "<code> <url>",
+	  "answer a 302 redirect to this url instead of the error page", 0 },
+	{ "errorloc303", SEC_PX, rule_kw_errorloc, NULL, "<code> <url>",
+	  "answer a 303 redirect to this url instead of the error page (the client "
+	  "follows it with GET)", 0 },
 	{ "http-error", SEC_PX, rule_kw_http_error, NULL,
 	  "status <code> [content-type <type>] [payload options...] [hdr <name> <fmt>]*",
 	  "define the reply weir sends for an error status", RULE_HTTP_ERROR },

@@ -123,8 +123,11 @@ struct http_txn {
 	struct timeval start_date;   /* wall clock of t_start */
 	struct timeval req_date;     /* wall clock of t_first */
 	uint64_t bytes_in, bytes_out;
-	int64_t log_in_adj, log_out_adj;  /* to HAProxy's count of heads (logfmt_head_size) */
+	int64_t log_in_adj, log_out_adj;  /* to HAProxy's count of heads (logfmt_head_size)
+					   * and chunked bodies (chunk_log_adj in http_fwd.c) */
 	uint32_t req_counter;
+	struct log_sess log_ls;      /* the log values of the rules' log-formats, */
+	struct http_act_log log;     /* filled on first use (http_txn_log) */
 	int no_pool;                 /* connect fresh (a replay after a stale reuse) */
 	/* server connections */
 	struct srv_conn *sc;         /* the transaction's, NULL none */
@@ -157,6 +160,13 @@ void http_txn_end(struct session *s);
 /* Accounts a head sent to the client as HAProxy's logs count it. */
 void http_log_head_out(struct session *s, const char *head, size_t len);
 void http_reply_local(struct session *s, struct sbuf *reply, int status, int close);
+
+/* The log values for one run of rules or one reply, armed to be filled by
+ * fill(s, ls) on first use, as late as HAProxy evaluates them. */
+struct http_act_log *http_txn_log(struct session *s, void (*fill)(void *s, struct log_sess *ls));
+/* The values of the transaction's log line (%ci, %b, %Tt...) now; also
+ * the fill of http_txn_log() (s: the session). */
+void http_fill_log(void *s, struct log_sess *ls);
 
 /* http_fwd.c */
 /* Forgets the response of a failed attempt (before a retry). */

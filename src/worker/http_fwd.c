@@ -234,11 +234,29 @@ static int flush(struct session *s, int to_cli)
 /* ------------------------------------------------------------ framing */
 
 /*
+ * The logs count a chunked body as HAProxy 2.6 does, by the size of its
+ * HTX message: the chunk data, the trailer fields (names and values), and
+ * one byte that ends the trailers, never the chunk-size lines and CRLFs.
+ * *log_adj gets that count minus the wire bytes taken.
+ */
+static void chunk_log_adj(const struct h1_chunk_state *ck, const struct h1_span *sp, int nsp,
+			  size_t used, int done, int64_t *log_adj)
+{
+	size_t data = 0;
+	for (int i = 0; i < nsp; i++)
+		data += sp[i].len;
+	*log_adj += (int64_t)data - (int64_t)used;
+	if (done)
+		*log_adj += (int64_t)ck->trailer_kept + 1;
+}
+
+/*
  * How many of the n bytes at p belong to the body being forwarded. *done
  * is set when the body ends within them. -1 on a chunked framing error.
+ * *log_adj: what the logs count of them minus n (chunk_log_adj()).
  */
 static ssize_t body_take(enum http_body kind, uint64_t *left, struct h1_chunk_state *ck,
-			 const char *p, size_t n, int *done, struct http_err *err)
+			 const char *p, size_t n, int *done, int64_t *log_adj, struct http_err *err)
 {
 	*done = 0;
 	switch (kind) {
@@ -257,6 +275,7 @@ static ssize_t body_take(enum http_body kind, uint64_t *left, struct h1_chunk_st
 			int r = h1_chunk_feed(ck, p + total, n - total, &used, spans, &nsp, err);
 			if (r < 0)
 				return -1;
+			chunk_log_adj(ck, spans, nsp, used, r == 1, log_adj);
 			total += used;
 			if (r == 1) {
 				*done = 1;
@@ -349,7 +368,7 @@ void http_req_body(struct session *s)
 			struct http_err err;
 			int done;
 			ssize_t k = body_take(t->req.body, &t->rq_left, &t->rq_ck, t->cin, t->cin_len,
-					      &done, &err);
+					      &done, &t->log_in_adj, &err);
 			if (k < 0) {
 				shm_shard_add(&shm_fe_shard(s->w->p->shm, (uint32_t)s->w->p->worker,
 							    s->fe_rec)->ereq, 1);
@@ -614,6 +633,15 @@ void http_res_reset(struct session *s)
 
 /* Runs one response list of one proxy. 1 when the response was replaced
  * (deny), 0 to go on. */
+/* The log values of response rules: only the samples (%[...]) so far, the
+ * other fields print empty. */
+static void res_fill_log(void *arg, struct log_sess *ls)
+{
+	struct session *s = arg;
+	memset(ls, 0, sizeof(*ls));
+	ls->smp = &s->txn->smp;
+}
+
 static int run_res_rules(struct session *s, const struct proxy_conf *px, enum rule_list list)
 {
 	struct http_txn *t = s->txn;
@@ -622,12 +650,9 @@ static int run_res_rules(struct session *s, const struct proxy_conf *px, enum ru
 		list == RULE_HTTP_RES ? &px->defaults->http_res_rules : &px->defaults->http_after_res_rules;
 	if (!own->n && !(dfl && dfl->n))
 		return 0;
-	struct http_act_ctx c = { .smp = &t->smp, .msg = &t->res, .px = px, .caps = &t->caps,
+	struct http_act_ctx c = { .smp = &t->smp, .log = http_txn_log(s, res_fill_log),
+				  .msg = &t->res, .px = px, .caps = &t->caps,
 				  .log_level = t->log_level };
-	struct log_sess ls;
-	memset(&ls, 0, sizeof(ls));
-	ls.smp = &t->smp;
-	c.ls = &ls;
 	t->smp.scr.used = 0;
 	enum http_verdict v = http_rules_run(&c, list);
 	t->log_level = c.log_level;
@@ -718,7 +743,7 @@ static void send_response(struct session *s)
 	int done = 0;
 	struct http_err err;
 	ssize_t k = body_take(m->body, &t->rs_left, &t->rs_ck, t->sin + skip, t->sin_len - skip,
-			      &done, &err);
+			      &done, &t->log_out_adj, &err);
 	if (k < 0) {
 		sess_observe(s, SHM_OBS_HTTP_RSP);
 		bad_response(s);
@@ -800,7 +825,7 @@ static void res_body(struct session *s)
 		int done;
 		struct http_err err;
 		ssize_t k = body_take(t->res.body, &t->rs_left, &t->rs_ck, t->sin, t->sin_len, &done,
-				      &err);
+				      &t->log_out_adj, &err);
 		if (k < 0) {
 			sess_observe(s, SHM_OBS_HTTP_RSP);
 			t->keep_srv = 0;

@@ -228,8 +228,9 @@ static int ncaps(const struct proxy_conf *fe, int is_res)
 	return n;
 }
 
-static void fill_http_log(struct session *s, struct log_sess *ls)
+void http_fill_log(void *arg, struct log_sess *ls)
 {
+	struct session *s = arg;
 	struct http_txn *t = s->txn;
 	int64_t now = wk_now_ms();
 	sess_fill_log(s, ls, now);
@@ -257,6 +258,16 @@ static void fill_http_log(struct session *s, struct log_sess *ls)
 	ls->logasap = opt(s->fe, PX_OPT_LOGASAP);
 }
 
+struct http_act_log *http_txn_log(struct session *s, void (*fill)(void *s, struct log_sess *ls))
+{
+	struct http_act_log *lg = &s->txn->log;
+	lg->ls = &s->txn->log_ls;
+	lg->ready = 0;
+	lg->fill = fill;
+	lg->arg = s;
+	return lg;
+}
+
 void http_log(struct session *s)
 {
 	struct http_txn *t = s->txn;
@@ -270,7 +281,7 @@ void http_log(struct session *s)
 		return;
 	struct log_sess ls;
 	char line[4096];
-	fill_http_log(s, &ls);
+	http_fill_log(s, &ls);
 	t->smp.scr.used = 0;
 	int n = logfmt_build(fe->log_format_c, &ls, line, sizeof(line));
 	if (n < 0)
@@ -328,11 +339,9 @@ static void reply_error(struct session *s, int status, int close)
 {
 	struct http_txn *t = s->txn;
 	const struct proxy_conf *px = s->be ? s->be->px : s->fe;
-	struct http_act_ctx c = { .smp = &t->smp, .msg = &t->req, .px = px, .caps = &t->caps };
+	struct http_act_ctx c = { .smp = &t->smp, .log = http_txn_log(s, http_fill_log),
+				  .msg = &t->req, .px = px, .caps = &t->caps };
 	struct sbuf sb = { 0 };
-	struct log_sess ls;
-	fill_http_log(s, &ls);
-	c.ls = &ls;
 	http_reply_error(px, status, &c, &sb);
 	http_reply_local(s, &sb, status, close);
 	sbuf_free(&sb);
@@ -719,12 +728,12 @@ static int add_forwardfor(struct session *s)
 /* ------------------------------------------------------------ rules */
 
 static void act_ctx(struct session *s, struct http_act_ctx *c, const struct proxy_conf *px,
-		    struct http_msg *m, struct log_sess *ls)
+		    struct http_msg *m)
 {
 	struct http_txn *t = s->txn;
 	memset(c, 0, sizeof(*c));
 	c->smp = &t->smp;
-	c->ls = ls;
+	c->log = http_txn_log(s, http_fill_log);
 	c->msg = m;
 	c->px = px;
 	c->caps = &t->caps;
@@ -760,8 +769,9 @@ static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_
 		return 0;
 	case HTTP_V_DENY:
 		count_fe(s, offsetof(struct shm_fe_shard, dreq));
-		sess_set_term(s, 'P', 'R');
+		/* the reply's log-formats see the session as the rules left it */
 		st = http_reply_rule(c, c->final, 0, &sb);
+		sess_set_term(s, 'P', 'R');
 		http_reply_local(s, &sb, st, 0);
 		break;
 	case HTTP_V_TARPIT:
@@ -817,11 +827,9 @@ static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_
 static int run_req_rules(struct session *s, const struct proxy_conf *px)
 {
 	struct http_act_ctx c;
-	struct log_sess ls;
 	if (!px->http_req_rules.n && !(px->defaults && px->defaults->http_req_rules.n))
 		return 0;
-	fill_http_log(s, &ls);
-	act_ctx(s, &c, px, &s->txn->req, &ls);
+	act_ctx(s, &c, px, &s->txn->req);
 	enum http_verdict v = http_rules_run(&c, RULE_HTTP_REQ);
 	act_done(s, &c);
 	return request_verdict(s, &c, v);
@@ -836,10 +844,8 @@ static int run_redirects(struct session *s, const struct proxy_conf *px)
 		if (!acl_cond_eval(r->cond, &s->txn->smp))
 			continue;
 		struct http_act_ctx c;
-		struct log_sess ls;
-			struct sbuf sb = { 0 };
-		fill_http_log(s, &ls);
-		act_ctx(s, &c, px, &s->txn->req, &ls);
+		struct sbuf sb = { 0 };
+		act_ctx(s, &c, px, &s->txn->req);
 		int st = http_reply_redirect(&c, r->redir, 0, &sb);
 		if (!st) {
 			sbuf_free(&sb);
@@ -872,7 +878,7 @@ static struct wk_be *switch_backend(struct session *s)
 			return sess_be_of(s, r->backend);
 		struct log_sess ls;
 			char name[256];
-		fill_http_log(s, &ls);
+		http_fill_log(s, &ls);
 		if (!r->fmt || logfmt_build(r->fmt, &ls, name, sizeof(name)) <= 0)
 			continue;
 		struct wk_be *be = sess_be_of(s, cfg_find_proxy(cfg, name, PX_CAP_BE));
@@ -901,7 +907,7 @@ static void make_unique_id(struct session *s)
 	if (!fe->unique_id_format_c)
 		return;
 	struct log_sess ls;
-	fill_http_log(s, &ls);
+	http_fill_log(s, &ls);
 	t->smp.scr.used = 0;
 	int n = logfmt_build(fe->unique_id_format_c, &ls, t->uid, sizeof(t->uid));
 	t->uid_len = n > 0 ? n : 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Promise: weir-testsrv, the backend every integration test stands on,
 # does what the tests rely on: banner, echo, close and http modes, X-Status,
-# keep-alive and Connection: close, bodies (length and chunked), --hold-ms
+# X-Chunked and X-Trailer, keep-alive and Connection: close, bodies (length and chunked), --hold-ms
 # timing, the control port's counts, RESET and REQUESTS, IPv6 loopback, the
 # --log lines, the http paths /echo, /status/NNN and /close and --echo,
 # --record (every byte as received, by connection), the pidfile as the
@@ -61,6 +61,9 @@ check "http: body is NAME" test "$(curl -s http://$L:$p/)" = web1
 check "http: 200" test "$(curl -s -o /dev/null -w '%{http_code}' http://$L:$p/)" = 200
 check "http: X-Status forces the status" \
 	test "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Status: 503' http://$L:$p/)" = 503
+check "http: X-Chunked and X-Trailer: those chunks, that trailer, framed" \
+	test "$(curl -s --raw -H 'X-Chunked: 2,11' -H 'X-Trailer: X-T: v' http://$L:$p/ | od -An -c | tr -d ' \n')" = \
+	'2\r\naa\r\nb\r\nbbbbbbbbbbb\r\n0\r\nX-T:v\r\n\r\n'
 ts_reset $c >/dev/null
 curl -s -o /dev/null -o /dev/null http://$L:$p/a http://$L:$p/b
 check "http: keep-alive serves two requests on one connection" test "$(ts_count $c total)" = 1

@@ -29,7 +29,10 @@
  *                  status NNN; /close: "Connection: close" and close after
  *                  the response. An absolute-form URI is matched on its
  *                  path. The request headers X-Status: NNN (wins over the
- *                  path) and X-Delay-Ms: N still apply.
+ *                  path) and X-Delay-Ms: N still apply. X-Chunked: N,N,...
+ *                  makes the body chunked, one chunk of N letters (a, b,
+ *                  ...) per size, then the last-chunk and, with
+ *                  X-Trailer: LINE, that trailer line.
  *   control port   each client gets "cur=N max=M total=T" at once; then a
  *                  command line: RESET (forget max, total and the request
  *                  counts; answers OK) or REQUESTS (answers
@@ -102,6 +105,8 @@ struct ts_reply {
 	bool close;       /* close after this response */
 	bool echo;        /* body: the request head (struct ts_conn.echo) */
 	long delay_ms;    /* X-Delay-Ms */
+	char chunks[128]; /* X-Chunked: the chunk sizes, comma separated; "" none */
+	char trailer[256];/* X-Trailer: one trailer line after the last chunk */
 };
 
 struct ts_conn {
@@ -508,8 +513,34 @@ static const char *ts_reason(int status)
 	return "Status";
 }
 
-/* Queue the response of the current request; body NAME\n (or the echo)
- * unless the status or the method forbids a body (RFC 9110 6.4.1). */
+/* The chunked body of X-Chunked: one chunk per size, of the letters a, b,
+ * c... (a size 0 ends the list early), the last-chunk, X-Trailer's line. */
+static void ts_http_chunks(struct ts_conn *c)
+{
+	const struct ts_reply *r = &c->reply;
+	char letter = 'a';
+
+	for (const char *p = r->chunks; *p; letter = letter == 'z' ? 'a' : letter + 1) {
+		char *end;
+		unsigned long n = strtoul(p, &end, 10);
+
+		if (end == p || !n)
+			break;
+		ts_buf_printf(&c->out, "%lx\r\n", n);
+		for (unsigned long i = 0; i < n; i++)
+			ts_buf_add(&c->out, &letter, 1);
+		ts_buf_add(&c->out, "\r\n", 2);
+		p = end + strspn(end, ", ");
+	}
+	ts_buf_add(&c->out, "0\r\n", 3);
+	if (r->trailer[0])
+		ts_buf_printf(&c->out, "%s\r\n", r->trailer);
+	ts_buf_add(&c->out, "\r\n", 2);
+}
+
+/* Queue the response of the current request; body NAME\n (or the echo, or
+ * X-Chunked's chunks) unless the status or the method forbids a body (RFC
+ * 9110 6.4.1). */
 static void ts_http_respond(struct ts *ts, struct ts_conn *c)
 {
 	const struct ts_reply *r = &c->reply;
@@ -518,10 +549,14 @@ static void ts_http_respond(struct ts *ts, struct ts_conn *c)
 
 	ts_buf_printf(&c->out, "HTTP/1.1 %d %s\r\n", r->status, ts_reason(r->status));
 	ts_buf_printf(&c->out, "Content-Type: text/plain\r\nX-Served-By: %s\r\n", ts->o.name);
-	if (!nobody)
+	if (!nobody && r->chunks[0])
+		ts_buf_printf(&c->out, "Transfer-Encoding: chunked\r\n");
+	else if (!nobody)
 		ts_buf_printf(&c->out, "Content-Length: %zu\r\n", blen);
 	ts_buf_printf(&c->out, "Connection: %s\r\n\r\n", r->close ? "close" : "keep-alive");
-	if (!nobody && !r->head && r->echo)
+	if (!nobody && !r->head && r->chunks[0])
+		ts_http_chunks(c);
+	else if (!nobody && !r->head && r->echo)
 		ts_buf_add(&c->out, c->echo.data, c->echo.len);
 	else if (!nobody && !r->head)
 		ts_buf_printf(&c->out, "%s\n", ts->o.name);
@@ -567,6 +602,10 @@ static void ts_http_header(struct ts_conn *c, const char *name, const char *val,
 			c->reply.status = s;
 	} else if (!strcasecmp(name, "X-Delay-Ms")) {
 		c->reply.delay_ms = atol(val);
+	} else if (!strcasecmp(name, "X-Chunked")) {
+		snprintf(c->reply.chunks, sizeof(c->reply.chunks), "%s", val);
+	} else if (!strcasecmp(name, "X-Trailer")) {
+		snprintf(c->reply.trailer, sizeof(c->reply.trailer), "%s", val);
 	} else if (!strcasecmp(name, "Expect")) {
 		*expect = ts_has_token(val, "100-continue");
 	}
@@ -919,7 +958,8 @@ static void ts_usage(FILE *f)
 		"         [--pidfile FILE] [--log FILE] [--record FILE] [--echo]\n"
 		"  banner: send NAME\\n, then echo; echo: echo only; close: send NAME\\n, close;\n"
 		"  http: 200 with body NAME\\n (request headers X-Status: N, X-Delay-Ms: N;\n"
-		"        paths /echo (body: the request head as received), /status/NNN, /close).\n"
+		"        paths /echo (body: the request head as received), /status/NNN, /close;\n"
+		"        X-Chunked: N,N,... a chunked body of those chunk sizes, X-Trailer: LINE).\n"
 		"  --hold-ms N: close each connection N ms after accept.\n"
 		"  --record FILE: append every byte received, under \"### conn N PEER\" lines.\n"
 		"  --echo: answer every http request as /echo does.\n"

@@ -12,7 +12,9 @@
  * codes a section lacks are reported once, where they are written; the
  * backend's page beats the frontend's, which beats the built-in one;
  * deny/return `errorfiles` send the section's page (an empty reply when
- * it has none); and the dump (haproxy.cfg and YAML) reloads to the same
+ * it has none); `errorloc[302|303] <code> <url>` is a 302 (303) redirect
+ * page in the same precedence, its bad arguments rejected at file:line,
+ * and a rule it answers keeps the rule's status; and the dump (haproxy.cfg and YAML) reloads to the same
  * model, order included.
  */
 #include <check.h>
@@ -480,6 +482,91 @@ START_TEST(h1_layer_uses_the_frontend_page)
 }
 END_TEST
 
+/* ------------------------------------------------------------ errorloc */
+
+START_TEST(errorloc_errors)
+{
+	load(DEFS "frontend fe\n bind 127.0.0.1:18080\n"
+	     " errorloc 999 http://x/\n"                        /* 8 */
+	     " errorloc303 503\n"                               /* 9 */
+	     " errorloc302 503 \"\"\n"                          /* 10 */
+	     " errorloc 503 \"http://x/\\r\\nSet-Cookie: a=b\"\n"  /* 11 */
+	     " errorloc abc http://x/\n"                        /* 12 */
+	     " errorloc 503 http://x/ extra\n"                  /* 13 */
+	     " default_backend be\n" BE);
+	ck_assert(t_diag(cfg, CFG_ALERT, "errorloc : status code '999' not handled (one of 200, "
+			 "400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, "
+			 "504)."));
+	ck_assert(t_diag(cfg, CFG_ALERT, "errorloc303 : expects <status_code> and <url> as "
+			 "arguments (for example 'errorloc303 503 https://example.com/maintenance.html')."));
+	ck_assert(t_diag(cfg, CFG_ALERT, "errorloc302 : expects <status_code> and <url>"));
+	ck_assert(t_diag(cfg, CFG_ALERT, "errorloc : the url may not hold control characters"));
+	ck_assert(t_diag(cfg, CFG_ALERT, "errorloc : status code 'abc' not handled"));
+	ck_assert(t_diag(cfg, CFG_WARNING, "errorloc : unexpected 'extra' after the url, ignored"));
+	ck_assert_int_eq(cfg->nalerts, 5);
+	static const int lines[] = { 8, 9, 10, 11, 12 };
+	int seen = 0;
+	const struct cfg_diag *d;
+	VEC_EACH(&cfg->diags, const struct cfg_diag *, d)
+		for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+			seen += d->level == CFG_ALERT && d->loc.line == lines[i];
+	ck_assert_int_eq(seen, 5);
+}
+END_TEST
+
+/* errorloc takes its place among errorfile, errorfiles and http-error:
+ * the last line naming a status wins, defaults' lines first, the
+ * backend's page before the frontend's. */
+START_TEST(errorloc_in_line_order)
+{
+	load_ok(DEFS " errorloc 404 http://d/404\n errorloc 400 http://d/400\n"
+		"http-errors site\n  errorfile 403 @/s403.http\n  errorfile 503 @/s503.http\n"
+		"frontend fe\n bind 127.0.0.1:18080\n errorfile 503 @/a503.http\n"
+		" errorloc303 503 /fe503\n errorloc302 403 http://fe/403\n errorfiles site 403\n"
+		" errorfile 400 @/s400.http\n default_backend be\n"
+		"backend be\n errorloc 502 http://be/502\n"
+		" http-error status 502 content-type text/plain string he502\n"
+		" errorloc 504 http://be/504\n server s1 127.0.0.1:9\n"
+		"backend be2\n errorloc 503 http://be2/503\n server s1 127.0.0.1:9\n");
+	ck_assert_str_eq(page("fe", 503), "fe503");
+	ck_assert_str_eq(page("fe", 403), "s403");
+	ck_assert_str_eq(page("fe", 404), "404");
+	ck_assert_str_eq(page("fe", 400), "s400");
+	ck_assert_str_eq(page("be", 502), "he502");
+	ck_assert_str_eq(page("be", 504), "504");
+	ck_assert_str_eq(page("be", 400), "400");
+	memset(&out, 0, sizeof(out));
+	/* the backend's redirect, else the frontend's */
+	ck_assert_str_eq(error_reply("be2", "fe", 503), "HTTP/1.1 302 Found\r\n"
+			 "cache-control: no-cache\r\ncontent-length: 0\r\nlocation: http://be2/503\r\n"
+			 "connection: close\r\n\r\n");
+	ck_assert_str_eq(error_reply("be", "fe", 503), "HTTP/1.1 303 See Other\r\n"
+			 "cache-control: no-cache\r\ncontent-length: 0\r\nlocation: /fe503\r\n"
+			 "connection: close\r\n\r\n");
+	sbuf_free(&out);
+}
+END_TEST
+
+/* A rule answered with a redirect page reports the rule's status (what
+ * HAProxy 2.6 logs: 403 for a deny sent as a 303), as a page whose file
+ * says another status does. */
+START_TEST(errorloc_answers_a_deny)
+{
+	int st;
+	load_ok(DEFS "frontend fe\n bind 127.0.0.1:18080\n errorloc303 403 https://x.example/d?a=1\n"
+		" errorfile 429 @/s503.http\n"
+		" http-request deny\n http-request deny deny_status 429\n default_backend be\n" BE);
+	memset(&out, 0, sizeof(out));
+	ck_assert_str_eq(rule_reply("fe", 0, &st), "HTTP/1.1 303 See Other\r\n"
+			 "cache-control: no-cache\r\ncontent-length: 0\r\n"
+			 "location: https://x.example/d?a=1\r\n\r\n");
+	ck_assert_int_eq(st, 403);
+	ck_assert_ptr_nonnull(strstr(rule_reply("fe", 1, &st), "HTTP/1.0 503 Custom\r\n"));
+	ck_assert_int_eq(st, 429);
+	sbuf_free(&out);
+}
+END_TEST
+
 /* ------------------------------------------------------------ dumps */
 
 static char *yaml_of(const struct cfg *c)
@@ -498,7 +585,9 @@ START_TEST(dump_round_trips)
 		"http-errors site\n  errorfile 403 @/s403.http\n  errorfile 503 @/s503.http\n"
 		"frontend fe\n bind 127.0.0.1:18080\n errorfile 403 @/a403.http\n"
 		" errorfiles site\n http-error status 503 content-type text/plain string x\n"
-		" errorfile 503 @/a503.http\n default_backend be\n" BE);
+		" errorfile 503 @/a503.http\n errorloc303 403 \"/sorry page\"\n default_backend be\n"
+		"backend be\n errorloc 503 http://b/503\n errorloc302 502 http://b/502\n"
+		" server s1 127.0.0.1:9\n");
 	char *dump = t_dump(cfg);
 	/* the section, then the lines in the order they override each other,
 	 * inherited ones only in defaults */
@@ -508,9 +597,11 @@ START_TEST(dump_round_trips)
 	free(want);
 	want = subst("    errorfile 403 @/a403.http\n    errorfiles site\n"
 		     "    http-error status 503 content-type text/plain string x\n"
-		     "    errorfile 503 @/a503.http\n");
+		     "    errorfile 503 @/a503.http\n    errorloc303 403 '/sorry page'\n");
 	ck_assert_ptr_nonnull(strstr(dump, want));
 	free(want);
+	ck_assert_ptr_nonnull(strstr(dump, "    errorloc 503 http://b/503\n"
+				     "    errorloc302 502 http://b/502\n"));
 	ck_assert_ptr_nonnull(strstr(dump, "    errorfiles site 403\n"));
 	ck_assert_ptr_null(strstr(strstr(dump, "errorfiles site 403") + 1, "errorfiles site 403"));
 	/* haproxy.cfg and YAML both reload to the same model */
@@ -556,6 +647,9 @@ static Suite *errorfile_suite(void)
 	tcase_add_test(tp, backend_then_frontend_then_builtin);
 	tcase_add_test(tp, replies_from_a_section);
 	tcase_add_test(tp, h1_layer_uses_the_frontend_page);
+	tcase_add_test(tp, errorloc_errors);
+	tcase_add_test(tp, errorloc_in_line_order);
+	tcase_add_test(tp, errorloc_answers_a_deny);
 	tcase_add_test(tp, dump_round_trips);
 	suite_add_tcase(s, tp);
 	return s;

@@ -625,6 +625,37 @@ START_TEST(t_chunk_more_and_done)
 }
 END_TEST
 
+/* The size of the trailers as HAProxy's HTX keeps them (its logs count
+ * it): names and values, OWS around a value dropped, whatever the pieces
+ * the body arrives in. */
+START_TEST(t_chunk_trailer_size)
+{
+	static const struct { const char *body; uint32_t kept; } cases[] = {
+		{ "0\r\n\r\n", 0 },
+		{ "5\r\nhello\r\n0\r\nX-Sum: 1234\r\nX-B:\r\n\r\n", 5 + 4 + 3 },
+		{ "0\r\nX-T:  a b \t\r\n\r\n", 3 + 3 },
+		{ "0\r\nx:\t \t\r\nEtag:\"v1\"\r\n\r\n", 1 + 4 + 4 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		for (size_t step = 1; step <= 1000; step += 999) {
+			struct h1_chunk_state st;
+			struct h1_span sp[4];
+			size_t len = strlen(cases[i].body), off = 0, c;
+			int r = 0;
+			h1_chunk_init(&st, 64);
+			while (off < len && r == 0) {
+				int n = 4;
+				r = h1_chunk_feed(&st, cases[i].body + off, len - off < step ? len - off : step,
+						  &c, sp, &n, &err);
+				off += c;
+			}
+			ck_assert_int_eq(r, 1);
+			ck_assert_msg(st.trailer_kept == cases[i].kept, "case %zu step %zu: %u, want %u",
+				      i, step, st.trailer_kept, cases[i].kept);
+		}
+}
+END_TEST
+
 static const struct bad bad_chunks[] = {
 	BAD("size overflow", "10000000000000000\r\n", 400),
 	BAD("size past INT64_MAX", "8000000000000000\r\n", 400),
@@ -823,6 +854,7 @@ static Suite *h1_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, t_chunk_ok, 0, ARRAY_SIZE(chunks));
 	tcase_add_test(tc, t_chunk_more_and_done);
+	tcase_add_test(tc, t_chunk_trailer_size);
 	tcase_add_loop_test(tc, t_chunk_bad, 0, ARRAY_SIZE(bad_chunks));
 	suite_add_tcase(s, tc);
 

@@ -40,6 +40,8 @@ static char scratch[4096];
 static struct sockaddr_storage cli, dst;
 static struct smp_ctx sc;
 static struct log_sess ls;
+static struct http_act_log lg;
+static int nfill;             /* how many times the run filled ls */
 static struct http_caps caps;
 static struct http_act_ctx ac;
 static struct sbuf out;
@@ -131,11 +133,20 @@ static void parse_res(const char *raw, enum http_meth meth)
 	sc.res = &res;
 }
 
+/* The engine's fill, counted: ls already holds the values (setup()). */
+static void count_fill(void *arg, struct log_sess *l)
+{
+	(void)arg;
+	ck_assert_ptr_eq(l, &ls);
+	nfill++;
+}
+
 static enum http_verdict run_on(const char *pxname, enum rule_list l)
 {
 	memset(&ac, 0, sizeof(ac));
 	ac.smp = &sc;
-	ac.ls = &ls;
+	lg = (struct http_act_log){ .ls = &ls, .fill = count_fill };
+	ac.log = &lg;
 	ac.msg = l == RULE_HTTP_REQ ? &req : &res;
 	ac.px = px(pxname);
 	ac.caps = &caps;
@@ -209,6 +220,36 @@ START_TEST(set_add_del_header)
 	       "X-Client: 192.0.2.7:40000\r\nX-Client: second\r\n\r\n");
 	ck_assert_uint_eq(ac.failed_rewrites, 0);
 	ck_assert_ptr_null(ac.final);
+}
+END_TEST
+
+/* The log values are filled once per run, when a log-format first prints
+ * a %var, and not at all for a run whose arguments are plain text and
+ * %[samples]. */
+START_TEST(log_values_filled_lazily)
+{
+	load(" http-request set-header X-A plain\n"
+	     " http-request del-header x-del\n"
+	     " http-request set-var(txn.v) str(x)\n"
+	     " http-request set-header X-S %[str(s)]\n");
+	parse_req(REQ);
+	nfill = 0;
+	ck_assert_int_eq(run(RULE_HTTP_REQ), HTTP_V_CONTINUE);
+	ck_assert_int_eq(nfill, 0);
+	ck_assert_ptr_nonnull(strstr(req_head(), "X-S: s\r\n"));
+	teardown();
+	setup();
+	load(" http-request set-header X-A plain\n"
+	     " http-request add-header X-Client %ci\n"
+	     " http-request add-header X-Port %cp\n");
+	parse_req(REQ);
+	nfill = 0;
+	ck_assert_int_eq(run(RULE_HTTP_REQ), HTTP_V_CONTINUE);
+	ck_assert_int_eq(nfill, 1);
+	ck_assert_ptr_nonnull(strstr(req_head(), "X-Client: 192.0.2.7\r\nX-Port: 40000\r\n"));
+	/* each run fills anew: the values may have changed in between */
+	ck_assert_int_eq(run(RULE_HTTP_REQ), HTTP_V_CONTINUE);
+	ck_assert_int_eq(nfill, 2);
 }
 END_TEST
 
@@ -800,6 +841,7 @@ static Suite *http_act_suite(void)
 	TCase *tc = tcase_create("rules");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, set_add_del_header);
+	tcase_add_test(tc, log_values_filled_lazily);
 	tcase_add_test(tc, set_header_all_occurrences);
 	tcase_add_test(tc, del_header_methods);
 	tcase_add_test(tc, framing_headers_kept);

@@ -116,6 +116,7 @@ static const struct proxy_conf *fe, *fep;
 static struct http_msg req;
 static struct smp_ctx sc;
 static struct log_sess ls;
+static struct http_act_log lg;
 static struct http_act_ctx ac;
 static struct smp_vars vars;
 static char scratch[4096];
@@ -181,7 +182,8 @@ static void setup(void)
 	ls.smp = &sc;
 	ls.status = -1;
 	ac.smp = &sc;
-	ac.ls = &ls;
+	lg = (struct http_act_log){ .ls = &ls, .ready = 1 };
+	ac.log = &lg;
 	ac.msg = &req;
 	use_proxy(fe);
 	memset(&out, 0, sizeof(out));
@@ -399,8 +401,9 @@ START_TEST(returns)
 		 "content-type: text/plain\r\n\r\nfile body\n");
 	ck_reply(fe, 11, 0, 200, "HTTP/1.1 200 OK\r\ncontent-length: 6\r\n"
 		 "content-type: text/plain\r\n\r\nlf fe\n");
-	/* errorfile payload: the file's own status line goes out */
-	ck_reply(fe, 13, 1, 404, "HTTP/1.1 404 Not Here\r\ncontent-type: text/plain\r\n"
+	/* errorfile payload: the file's own status line goes out, and the
+	 * rule's status is the one reported (HAProxy 2.6 logs 403 here) */
+	ck_reply(fe, 13, 1, 403, "HTTP/1.1 404 Not Here\r\ncontent-type: text/plain\r\n"
 		 "content-length: 3\r\nx-foo: bar\r\nconnection: close\r\n\r\nabc");
 }
 END_TEST

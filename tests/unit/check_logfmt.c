@@ -243,6 +243,9 @@ START_TEST(head_sizes)
 	/* other Connection values are headers there */
 	const char *up = "HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\n\r\n";
 	ck_assert_int_eq(logfmt_head_size(up, strlen(up)), 20 + 3 + 8 + 19 + 17 + 1);
+	/* a value loses its OWS on both sides, an empty value stays empty */
+	const char *ows = "GET / HTTP/1.1\r\nX-A:  a b \t\r\nX-E: \t\r\nX-F:\r\n\r\n";
+	ck_assert_int_eq(logfmt_head_size(ows, strlen(ows)), 20 + 3 + 1 + 8 + 6 + 3 + 3 + 1);
 }
 END_TEST
 

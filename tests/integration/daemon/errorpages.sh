@@ -8,14 +8,18 @@
 # named section's page; the files shipped in conf/errors load and are sent;
 # a proxy without errorfiles gets the built-in page; `weir -c` accepts the
 # configuration, rejects an unknown section at its file:line, and its dump
-# reloads to the same dump.
+# reloads to the same dump. `errorloc 503 <url>` on a backend whose server
+# is down answers 302 with that Location, `errorloc303 403 <url>` answers a
+# deny with a 303 (a client follows it with GET), the log keeping 503 and
+# 403 as HAProxy 2.6's does; errorloc without a url or with a code that has
+# no page fails `weir -c` at its file:line.
 . "$WEIR_SRCDIR/tests/integration/lib.sh"
 . "$WEIR_SRCDIR/tests/integration/daemon-lib.sh"
 d_setup
 command -v curl >/dev/null || skip_all "curl missing"
 
 FE=$(free_port); PLAIN=$(free_port); SHIP=$(free_port)
-OK=$(free_port); BAD=$(free_port); DEAD=$(free_port)
+OK=$(free_port); BAD=$(free_port); DEAD=$(free_port); REDIR=$(free_port)
 start_testsrv ok "$OK" --mode http
 start_testsrv bad "$BAD" --mode close
 
@@ -79,6 +83,16 @@ backend be_bad
     server s1 127.0.0.1:$BAD
 backend be_own
     errorfile 503 $P/own-503.http
+frontend redir
+    bind 127.0.0.1:$REDIR
+    errorloc303 403 http://127.0.0.1:$OK/denied?from=weir
+    http-request deny if { path_beg /deny }
+    use_backend be_dead_loc if { path_beg /dead }
+    default_backend be_ok
+backend be_dead_loc
+    retries 1
+    errorloc 503 http://127.0.0.1:$OK/maint
+    server s1 127.0.0.1:$DEAD
 # declared after the proxies that import them, as HAProxy allows
 http-errors site
     errorfile 403 $P/site-403.http
@@ -109,6 +123,18 @@ echo "$out" | grep -F sitee | sed 's/^/# /'
 check "weir -c: an unknown section fails (rc $rc)" test "$rc" -eq 1
 check "weir -c: ... named at its file:line, with the fix" \
 	grep -qF "parsing [$T_TMP/bad.cfg:13] : proxy 'fe': unknown http-errors section 'sitee'; did you mean 'site' ?" <<<"$out"
+grep -E '^    errorloc' "$T_TMP/d1.cfg" | sed 's/^/# /'
+check "the dump keeps the errorloc lines" test "$(grep -cE '^    errorloc(303)? ' "$T_TMP/d1.cfg")" -eq 2
+sed 's|errorloc 503 http://.*|errorloc 503|' "$T_TMP/weir.cfg" >"$T_TMP/bad.cfg"
+n=$(grep -n '^    errorloc 503$' "$T_TMP/bad.cfg" | cut -d: -f1)
+out=$("$WEIR_BIN" -c -f "$T_TMP/bad.cfg" 2>&1); rc=$?
+echo "$out" | grep -F errorloc | sed 's/^/# /'
+check "weir -c: errorloc without a url fails at its file:line (rc $rc), with an example" \
+	grep -qF "parsing [$T_TMP/bad.cfg:$n] : errorloc : expects <status_code> and <url> as arguments (for example 'errorloc 503 https://example.com/maintenance.html')." <<<"$out"
+sed 's|errorloc303 403 |errorloc303 499 |' "$T_TMP/weir.cfg" >"$T_TMP/bad.cfg"
+out=$("$WEIR_BIN" -c -f "$T_TMP/bad.cfg" 2>&1); rc=$?
+check "weir -c: errorloc303 with a code without a page fails (rc $rc), listing the codes" \
+	grep -qF "errorloc303 : status code '499' not handled (one of 200, 400," <<<"$out"
 
 check "weir starts" start_weir "$T_TMP/weir.cfg"
 
@@ -190,6 +216,42 @@ check "no errorfiles: the built-in 503" builtin "HTTP/1.1 503 Service Unavailabl
 get "$PLAIN" /site
 check "return status 503 errorfiles site: the section's page" sent "$P/site-503.http"
 
+# ---- errorloc: a redirect instead of the page, the status logged as HAProxy does
+# redirect CODE REASON LOCATION: is $T_TMP/resp that redirect, with no body?
+redirect() {
+	python3 - "$T_TMP/resp" "$1" "$2" "$3" <<'PY'
+import sys
+resp = open(sys.argv[1], "rb").read()
+code, reason, loc = sys.argv[2:5]
+head, _, body = resp.partition(b"\r\n\r\n")
+lines = head.split(b"\r\n")
+want = b"HTTP/1.1 %s %s" % (code.encode(), reason.encode())
+bad = []
+if lines[0] != want:
+    bad.append("status line %r, want %r" % (lines[0], want))
+for h in (b"location: " + loc.encode(), b"content-length: 0", b"cache-control: no-cache"):
+    if h not in lines:
+        bad.append("no %r in %r" % (h, lines[1:]))
+if body:
+    bad.append("a body %r" % body[:80])
+for b in bad:
+    print("#", b)
+sys.exit(1 if bad else 0)
+PY
+}
+get "$REDIR" /dead-loc
+check "a backend whose server is down: errorloc 503 answers 302 with its Location" \
+	redirect 302 Found "http://127.0.0.1:$OK/maint"
+get "$REDIR" /deny-loc
+check "a deny: errorloc303 403 answers 303 with its Location" \
+	redirect 303 "See Other" "http://127.0.0.1:$OK/denied?from=weir"
+get "$REDIR" /deny-loc -X POST -d x=1 -L
+check "... which a client (curl -L, POST turned into GET) follows to the server" grep -q '^ok$' "$T_TMP/resp"
+get "$REDIR" /deny-loc -I
+check "HEAD: the same 303 head" redirect 303 "See Other" "http://127.0.0.1:$OK/denied?from=weir"
+get "$REDIR" /hello
+check "a request that needs no error page still reaches the server" grep -q '^ok$' "$T_TMP/resp"
+
 # ---- the shipped pages
 get "$SHIP" /deny
 check "shipped conf/errors/403.http is sent" sent "$E/403.http"
@@ -207,6 +269,16 @@ check "a request that does not parse: shipped 400.http" sent "$E/400.http"
 # the log says what the client got
 sleep 0.3
 check "the log has the 504 as sH (server timeout)" grep -qE ' 504 .* sH-- ' "$T_TMP/weir.log"
+grep -F -- '-loc HTTP/1.1"' "$T_TMP/weir.log" | sed 's/^/# /'
+# HAProxy 2.6 logs the error's status, not the redirect's, and counts the
+# page as it counts its own (HTX) bytes: 81 + the url for a 302, 85 + the
+# url for a 303 (from its logs of the same pages)
+loc=http://127.0.0.1:$OK/maint
+check "the log has the errorloc 503 as 503, SC, $((81 + ${#loc})) bytes" \
+	grep -qE " be_dead_loc/s1 .* 503 $((81 + ${#loc})) - - SC-- .*\"GET /dead-loc HTTP/1.1\"" "$T_TMP/weir.log"
+loc=http://127.0.0.1:$OK/denied?from=weir
+check "the log has the errorloc303 deny as 403, PR, $((85 + ${#loc})) bytes" \
+	grep -qE " redir/<NOSRV> .* 403 $((85 + ${#loc})) - - PR-- .*\"GET /deny-loc HTTP/1.1\"" "$T_TMP/weir.log"
 
 check "weir stops on SIGTERM" stop_weir
 d_done

@@ -6,7 +6,9 @@
 # weir-testsrv backend: a GET with a query string, a Host (captured) and a
 # User-Agent with quotes (captured: '"' prints as #22); a request routed to
 # a backend without servers (503, <NOSRV>); a denied one (403); a 404 from
-# the server. Lines are split on blanks and compared field by field (one
+# the server; chunked responses, with and without a trailer, whose %B
+# counts the chunk data, the trailer fields and one byte that ends them,
+# not the chunk framing; a chunked request body. Lines are split on blanks and compared field by field (one
 # TAP line each), except what differs from run to run: the accept date,
 # the client port and the timers. The values everyone can predict (status,
 # names, termination state, captures, request line) are also checked
@@ -46,7 +48,7 @@ PY
 	: >>"$T_TMP/$1.lines"
 }
 
-# cfg NAME PORT: the configuration both proxies run.
+# cfg NAME PORT UPORT: the configuration both proxies run.
 cfg() {
 	cat >"$T_TMP/$1.cfg" <<CFG
 global
@@ -66,16 +68,20 @@ frontend fe
     http-request deny if { path_beg /deny }
     use_backend be_empty if { path_beg /nosrv }
     default_backend be
+frontend fu
+    bind 127.0.0.1:$3
+    log-format "%ft %b/%s %ST %B %U %{+Q}r"
+    default_backend be
 backend be
     server s1 127.0.0.1:$S
 backend be_empty
 CFG
 }
 
-# start NAME KIND PORT: weir or haproxy with $T_TMP/NAME.cfg.
+# start NAME KIND PORT UPORT: weir or haproxy with $T_TMP/NAME.cfg.
 start() {
 	log_reader "$1"
-	cfg "$1" "$3"
+	cfg "$1" "$3" "$4"
 	if [ "$2" = weir ]; then
 		start_weir "$T_TMP/$1.cfg" || return 1
 	else
@@ -91,13 +97,19 @@ REQS=(
 	"nosrv|-H Host:www.example.com /nosrv/x"
 	"deny|-H Host:www.example.com /deny/x"
 	"notfound|-H Host:www.example.com -H X-Status:404 /missing"
+	"chunked|-H Host:www.example.com -H X-Chunked:5,17,300 /chunked"
+	"trailers|-H Host:www.example.com -H X-Chunked:1,2,3 -H X-Trailer:X-Sum:abc123 /trailers"
+	"chunkpost|-H Host:www.example.com -H Transfer-Encoding:chunked --data-binary chunked-request-body /upload"
 )
 
-# send PORT: every request, one connection each, in order; each waits for
-# its log line so that the lines come in the same order on both sides.
+# send PORT NAME [REQUESTS [LINES]]: every request (of the array named
+# REQUESTS, default REQS), one connection each, in order; each waits for
+# its log line (LINES are there before) so that the lines come in the same
+# order on both sides.
 send() {
-	local r args path name n=0 i
-	for r in "${REQS[@]}"; do
+	local -n reqs=${3:-REQS}
+	local r args path name n=${4:-0} i
+	for r in "${reqs[@]}"; do
 		name=${r%%|*}; args=${r#*|}; path=${args##* }; args=${args% *}
 		# shellcheck disable=SC2086 # the words of args are curl options
 		curl -s -o /dev/null --max-time 5 $args "http://127.0.0.1:$1$path"
@@ -109,9 +121,9 @@ send() {
 	done
 }
 
-A=$(free_port); B=$(free_port)
-check "$PROXY starts" start a "$PROXY" "$A"
-check "HAProxy starts" start b haproxy "$B"
+A=$(free_port); B=$(free_port); AU=$(free_port); BU=$(free_port)
+check "$PROXY starts" start a "$PROXY" "$A" "$AU"
+check "HAProxy starts" start b haproxy "$B" "$BU"
 send "$A" a
 send "$B" b
 check "$PROXY logged one line per request" test "$(wc -l <"$T_TMP/a.lines")" -eq ${#REQS[@]}
@@ -134,6 +146,9 @@ declare -A WANT=(
 	[nosrv]='fe be_empty/<NOSRV> TIMERS 503 * - - SC-- * 0/0 {www.example.com|curl/*} "GET /nosrv/x HTTP/1.1"'
 	[deny]='fe fe/<NOSRV> TIMERS 403 * - - PR-- * 0/0 {www.example.com|curl/*} "GET /deny/x HTTP/1.1"'
 	[notfound]='fe be/s1 TIMERS 404 * - - ---- * 0/0 {www.example.com|curl/*} "GET /missing HTTP/1.1"'
+	[chunked]='fe be/s1 TIMERS 200 * - - ---- * 0/0 {www.example.com|curl/*} "GET /chunked HTTP/1.1"'
+	[trailers]='fe be/s1 TIMERS 200 * - - ---- * 0/0 {www.example.com|curl/*} "GET /trailers HTTP/1.1"'
+	[chunkpost]='fe be/s1 TIMERS 200 * - - ---- * 0/0 {www.example.com|curl/*} "POST /upload HTTP/1.1"'
 )
 
 i=0
@@ -154,5 +169,32 @@ for r in "${REQS[@]}"; do
 	if [[ $got == ${WANT[$name]} ]]; then ok "$name: the line says what HAProxy 2.6 documents"
 	else not_ok "$name: '$got' does not match '${WANT[$name]}'"; fi
 done
+
+# %U and %B of request bodies, on a frontend whose log-format has no
+# field that changes between runs: the lines must be HAProxy's exactly. A
+# chunked request counts its data and one byte that ends the trailers,
+# not its chunk framing; a Content-Length one its bytes.
+UREQS=(
+	"post-cl|--data-binary chunked-request-body /upload"
+	"post-chunked|-H Transfer-Encoding:chunked --data-binary chunked-request-body /upload"
+	"chunked-both|-H Transfer-Encoding:chunked -H X-Chunked:40,2 --data-binary @$WEIR_SRCDIR/COPYING /both"
+)
+send "$AU" a UREQS ${#REQS[@]}
+send "$BU" b UREQS ${#REQS[@]}
+i=${#REQS[@]}
+for r in "${UREQS[@]}"; do
+	name=${r%%|*}; i=$((i + 1))
+	la=$(sed -n "${i}p" "$T_TMP/a.lines"); lb=$(sed -n "${i}p" "$T_TMP/b.lines")
+	echo "# $PROXY:   $la"
+	echo "# haproxy: $lb"
+	if [ -n "$lb" ] && [ "$la" = "$lb" ]; then ok "$name: %B and %U as HAProxy's"
+	else not_ok "$name: '$la', HAProxy's '$lb'"; fi
+done
+# the expected figures: the two POST heads differ only in Content-Length:
+# 20 (16 bytes there) against Transfer-Encoding: chunked (24)
+cl=$(sed -n "$((${#REQS[@]} + 1))p" "$T_TMP/a.lines" | awk '{ print $5 }')
+ch=$(sed -n "$((${#REQS[@]} + 2))p" "$T_TMP/a.lines" | awk '{ print $5 }')
+check "a chunked body counts as its data, +8 for the header, +1 for the end ($cl, $ch)" \
+	test "$((${cl:-0} + 8 + 1))" -eq "${ch:-0}"
 
 d_done
