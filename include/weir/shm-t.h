@@ -239,7 +239,8 @@ enum shm_op_state { SHM_OP_DOWN = 0, SHM_OP_STARTING = 1, SHM_OP_UP = 2, SHM_OP_
  *   checker  op_state, check_*, weight_pct (slowstart ramp, agent weight),
  *            last_change, down_time, chkfail, chkdown: the only writer of
  *            operational state
- *   stats    admin, weight_user (set server ... state / weight)
+ *   stats    admin, weight_user (set server ... state / weight, and the
+ *            stats page's admin forms the workers hand it)
  *   workers  the counters in `c` (scur, qcur: atomics) and their shards
  * The weight a balancer uses is weight_user * weight_pct / 100; readers
  * see a consistent pair by re-reading lb_gen of the backend.
