@@ -59,6 +59,13 @@ struct weir_proc {
 	struct stats_listener *stats;
 	int nstats;
 	int ctl_fd;                   /* child: its end of the socketpair to the master */
+	/* The stats page's admin channel (src/stats/stats_admin.c): a
+	 * SOCK_SEQPACKET pair the master creates and keeps; workers send on
+	 * admin_tx, the stats process reads admin_rx. Valid only with
+	 * admin_chan set (no proxy with `stats admin`: no channel); a role
+	 * closes the end it does not use and sets it to -1. */
+	int admin_chan;
+	int admin_rx, admin_tx;
 	const char *progname;         /* log tag default ("weir") */
 	volatile int stopping;        /* soft stop requested */
 };

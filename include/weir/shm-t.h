@@ -256,7 +256,8 @@ enum shm_obs_event {
  *   checker  op_state, check_*, weight_pct (slowstart ramp, agent weight),
  *            last_change, down_time, chkfail, chkdown: the only writer of
  *            operational state
- *   stats    admin, weight_user (set server ... state / weight)
+ *   stats    admin, weight_user (set server ... state / weight, and the
+ *            stats page's admin forms the workers hand it)
  *   workers  the counters in `c` (scur, qcur: atomics) and their shards,
  *            obs_consec and obs_last (`observe`)
  * The weight a balancer uses is weight_user * weight_pct / 100; readers

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,6 +173,37 @@ static void close_foreign_fds(struct master *m, struct child *self)
 	if (self->role != SHM_ROLE_STATS)
 		for (int i = 0; i < p->nstats; i++)
 			close(p->stats[i].fd);
+	if (self->role != SHM_ROLE_STATS && p->admin_chan && p->admin_rx >= 0) {
+		close(p->admin_rx);
+		p->admin_rx = -1;
+	}
+	if (self->role != SHM_ROLE_WORKER && p->admin_chan && p->admin_tx >= 0) {
+		close(p->admin_tx);
+		p->admin_tx = -1;
+	}
+}
+
+/* Created once per generation and kept by the master, so a restarted
+ * worker or stats process inherits the same pair; SOCK_CLOEXEC drops it at
+ * a reload's re-exec (the new generation makes its own). Packets, so one
+ * form is one message whatever its size. */
+int master_admin_channel(struct master *m)
+{
+	int sv[2];
+	if (!stats_admin_configured(m->p.cfg))
+		return 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_say(LOG_LVL_ALERT, "cannot create the stats admin channel: %s", strerror(errno));
+		return -1;
+	}
+	/* room for a full tune.bufsize form from every worker at once */
+	int sz = 1 << 20;
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	m->p.admin_chan = 1;
+	m->p.admin_rx = sv[0];
+	m->p.admin_tx = sv[1];
+	return 0;
 }
 
 static int start_role(struct weir_proc *p)
@@ -268,7 +300,7 @@ int master_run_all_in_one(struct master *m)
 	p->role = SHM_ROLE_CHECKER;
 	int rc = checker_start(p);
 	p->role = SHM_ROLE_STATS;
-	if (rc == 0 && p->nstats)
+	if (rc == 0 && (p->nstats || p->admin_chan))
 		rc = stats_start(p);
 	p->role = SHM_ROLE_NONE;
 	if (rc < 0)

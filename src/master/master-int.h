@@ -82,6 +82,9 @@ int master_resolve_servers(struct master *m);
 /* Closes every listening socket of this generation (the master's copies). */
 void master_close_listeners(struct master *m);
 
+/* child.c: the stats page's admin channel (p->admin_rx/tx), when a proxy
+ * has `stats admin`. 0, or -1 after logging why. */
+int master_admin_channel(struct master *m);
 /* child.c: forks child c; returns its pid, or -1. */
 pid_t master_spawn(struct master *m, struct child *c);
 /* Runs every role in this process (-d): returns the exit status. */

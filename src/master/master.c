@@ -129,7 +129,7 @@ static void init_kids(struct master *m)
 	if (has_checks)
 		m->kids[m->nkids++] = (struct child){ .role = SHM_ROLE_CHECKER, .worker = -1,
 						      .slot = (uint32_t)p->nworkers + 1 };
-	if (p->nstats)
+	if (p->nstats || p->admin_chan)
 		m->kids[m->nkids++] = (struct child){ .role = SHM_ROLE_STATS, .worker = -1,
 						      .slot = (uint32_t)p->nworkers + 2 };
 	for (int i = 0; i < m->nkids; i++) {
@@ -539,6 +539,8 @@ static void master_free(struct master *m)
 static int run(struct master *m)
 {
 	struct weir_proc *p = &m->p;
+	if (master_admin_channel(m) < 0)
+		return 1;
 	if (m->o->debug || m->o->debug_no_background)
 		return master_run_all_in_one(m);
 	if (m->o->daemon && !m->reexeced && daemonize() < 0)

@@ -57,6 +57,11 @@ uint64_t stats_obj_now_s(void);
  * session's socket `fd`. 0 or -1. */
 int stats_xfer_send(struct weir_proc *p, int fd);
 
+/* stats_cli.c: `set server ... state ready|drain|maint` on SRV record
+ * srv, as HAProxy sets it (drain clears maint, maint clears drain), with
+ * tracking servers and lb_gen updated. 0, or -1 for another word. */
+int stats_cli_set_state(void *shm, uint32_t srv, const char *state);
+
 /* The dumps. */
 int stats_csv_show(struct stats_ctx *c);
 void stats_csv_header(struct sbuf *out);

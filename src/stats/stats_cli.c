@@ -7,6 +7,8 @@
  * Runs in the stats process (and in the master for the master CLI's `@N`).
  * Writes into the segment only a server's admin bits and weight_user, and
  * bumps its backend's lb_gen after each write so the workers rebalance.
+ * The stats page's admin form (stats_admin.c) writes through
+ * stats_cli_set_state() too: one writer, one code path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,15 +64,32 @@ static void propagate_tracks(void *shm)
 	}
 }
 
+/* Sets before it clears, so a move between drain and maint never shows
+ * the server ready in between. */
 static void set_admin(void *shm, uint32_t srv, uint32_t set, uint32_t clear)
 {
 	struct shm_srv *s = shm_server(shm, srv);
-	if (clear)
-		__atomic_and_fetch(&s->admin, ~clear, __ATOMIC_SEQ_CST);
 	if (set)
 		__atomic_or_fetch(&s->admin, set, __ATOMIC_SEQ_CST);
+	if (clear)
+		__atomic_and_fetch(&s->admin, ~clear, __ATOMIC_SEQ_CST);
 	bump(shm, s);
 	propagate_tracks(shm);
+}
+
+/* HAProxy's srv_adm_set_ready/drain/maint: drain and maint each replace
+ * the other, ready clears both. */
+int stats_cli_set_state(void *shm, uint32_t srv, const char *state)
+{
+	if (strcmp(state, "ready") == 0)
+		set_admin(shm, srv, 0, SHM_ADMIN_FMAINT | SHM_ADMIN_FDRAIN);
+	else if (strcmp(state, "drain") == 0)
+		set_admin(shm, srv, SHM_ADMIN_FDRAIN, SHM_ADMIN_FMAINT);
+	else if (strcmp(state, "maint") == 0)
+		set_admin(shm, srv, SHM_ADMIN_FMAINT, SHM_ADMIN_FDRAIN);
+	else
+		return -1;
+	return 0;
 }
 
 /* Static algorithms (static-rr, map-based hashing) cannot change a weight
@@ -131,13 +150,7 @@ static int apply_weight(struct stats_ctx *c, uint32_t srv, const char *arg)
 
 static int apply_state(struct stats_ctx *c, uint32_t srv, const char *arg)
 {
-	if (arg && strcmp(arg, "ready") == 0)
-		set_admin(c->shm, srv, 0, SHM_ADMIN_FMAINT | SHM_ADMIN_FDRAIN);
-	else if (arg && strcmp(arg, "drain") == 0)
-		set_admin(c->shm, srv, SHM_ADMIN_FDRAIN, 0);
-	else if (arg && strcmp(arg, "maint") == 0)
-		set_admin(c->shm, srv, SHM_ADMIN_FMAINT, 0);
-	else
+	if (!arg || stats_cli_set_state(c->shm, srv, arg) < 0)
 		sbuf_adds(c->out, "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
 	return STATS_EXEC_OK;
 }

@@ -5,8 +5,11 @@
  * uri: `;csv`, `;norefresh`, `;up` (hide servers that are not up).
  * `stats auth` answers 401 with `stats realm` until the credentials match;
  * `stats refresh` adds a refresh header; `stats hide-version`, `show-node`,
- * `show-desc` and `scope` shape the page. `stats admin` (the forms that
- * change server states) is not served: the page is read-only.
+ * `show-desc` and `scope` shape the page. When a `stats admin` condition
+ * holds for the request, each backend's table becomes HAProxy's form: a
+ * checkbox per server, the action list and Apply, POSTed to the stats uri
+ * and answered 303 to `<uri>;st=<status>`, whose page shows the outcome.
+ * The form is applied by the stats process (stats_admin.c).
  *
  * Runs in the worker that received the request, called by its HTTP engine.
  * Reads the segment through stats_csv_show(), the same code as `show stat`
@@ -20,7 +23,7 @@
 
 #include "config.h"
 #include "stats-int.h"
-#include "weir/cfg-t.h"
+#include "weir/cfg.h"
 #include "weir/http-act.h"
 #include "weir/http.h"
 
@@ -31,6 +34,8 @@
 /* What the request asks for. */
 struct page_opts {
 	int csv, norefresh, up;
+	int admin;                    /* a `stats admin` condition holds */
+	int st;                       /* `;st=` status to show, -1 none */
 	const char *uri;              /* the stats uri (prefix) */
 };
 
@@ -70,6 +75,20 @@ static int has_opt(const char *rest, size_t n, const char *opt)
 	return 0;
 }
 
+/* `;st=DONE`: the outcome of an admin POST, redirected here; -1 none. */
+static int opt_st(const char *rest, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n;) {
+		size_t w = i;
+		while (w < n && rest[w] != ';')
+			w++;
+		if (w - i > 3 && memcmp(rest + i, "st=", 3) == 0)
+			return (int)stats_admin_st_parse(rest + i + 3, w - i - 3);
+		i = w + 1;
+	}
+	return -1;
+}
+
 /* Is this request for the page? Then the options after the uri. */
 static int parse_request(const struct proxy_conf *px, const struct http_msg *req,
 			 struct page_opts *o)
@@ -77,6 +96,7 @@ static int parse_request(const struct proxy_conf *px, const struct http_msg *req
 	const char *t;
 	size_t n;
 	memset(o, 0, sizeof(*o));
+	o->st = -1;
 	o->uri = px->stats.uri ? px->stats.uri : STATS_URI_DEFAULT;
 	size_t ul = strlen(o->uri);
 	if (!req || !req->uri.len)
@@ -93,6 +113,7 @@ static int parse_request(const struct proxy_conf *px, const struct http_msg *req
 		o->csv = has_opt(rest, rn, "csv");
 		o->norefresh = has_opt(rest, rn, "norefresh");
 		o->up = has_opt(rest, rn, "up");
+		o->st = opt_st(rest, rn);
 	}
 	return 1;
 }
@@ -306,10 +327,28 @@ static void cells_traffic(struct sbuf *o, const struct csv_view *v, int is_srv)
 	td(o, fld(v, "bout"));
 }
 
-static void row_frontend(struct sbuf *o, const struct csv_view *v)
+/* Admin form: the checkbox cell of a server row (its class lets the
+ * header's box check them all), an empty one on the other rows. */
+static void td_check(struct sbuf *o, int form, const struct csv_view *v)
+{
+	if (!form)
+		return;
+	if (!v) {
+		sbuf_adds(o, "<td></td>");
+		return;
+	}
+	sbuf_adds(o, "<td><input class='");
+	esc(o, fld(v, "pxname"));
+	sbuf_adds(o, "-checkbox' type=\"checkbox\" name=\"s\" value=\"");
+	esc(o, fld(v, "svname"));
+	sbuf_adds(o, "\"></td>");
+}
+
+static void row_frontend(struct sbuf *o, const struct csv_view *v, int form)
 {
 	const char *px = fld(v, "pxname");
 	sbuf_adds(o, "<tr class=\"frontend\">");
+	td_check(o, form, NULL);
 	td_name(o, px, "Frontend", "Frontend");
 	sbuf_adds(o, "<td colspan=3></td>");
 	td(o, fld(v, "rate"));
@@ -382,11 +421,12 @@ static void cells_check(struct sbuf *o, const struct csv_view *v)
 	sbuf_adds(o, "</div></u></td>");
 }
 
-static void row_server(struct sbuf *o, const struct csv_view *v)
+static void row_server(struct sbuf *o, const struct csv_view *v, int form)
 {
 	char w[64];
 	int checked = *fld(v, "check_status") != '\0';
 	sbuf_printf(o, "<tr class=\"%s\">", srv_class(v));
+	td_check(o, form, v);
 	td_name(o, fld(v, "pxname"), fld(v, "svname"), fld(v, "svname"));
 	cells_traffic(o, v, 1);
 	td(o, "");
@@ -417,10 +457,11 @@ static void row_server(struct sbuf *o, const struct csv_view *v)
 	sbuf_adds(o, "</tr>\n");
 }
 
-static void row_backend(struct sbuf *o, const struct csv_view *v)
+static void row_backend(struct sbuf *o, const struct csv_view *v, int form)
 {
 	char w[64];
 	sbuf_adds(o, "<tr class=\"backend\">");
+	td_check(o, form, NULL);
 	td_name(o, fld(v, "pxname"), "Backend", "Backend");
 	cells_traffic(o, v, 0);
 	td(o, fld(v, "dreq"));
@@ -444,7 +485,7 @@ static void row_backend(struct sbuf *o, const struct csv_view *v)
 }
 
 static const char TABLE_HEAD[] =
-	"<tr class=\"titre\"><th rowspan=2></th><th colspan=3>Queue</th><th colspan=3>Session "
+	"<th rowspan=2></th><th colspan=3>Queue</th><th colspan=3>Session "
 	"rate</th><th colspan=6>Sessions</th><th colspan=2>Bytes</th><th colspan=2>Denied</th>"
 	"<th colspan=3>Errors</th><th colspan=2>Warnings</th><th colspan=9>Server</th></tr>\n"
 	"<tr class=\"titre\"><th>Cur</th><th>Max</th><th>Limit</th><th>Cur</th><th>Max</th>"
@@ -453,8 +494,44 @@ static const char TABLE_HEAD[] =
 	"<th>Resp</th><th>Retr</th><th>Redis</th><th>Status</th><th>LastChk</th><th>Wght</th>"
 	"<th>Act</th><th>Bck</th><th>Chk</th><th>Dwn</th><th>Dwntme</th><th>Thrtle</th></tr>\n";
 
-static void table_open(struct sbuf *o, const char *px)
+/* HAProxy's action list. weir's segment holds admin states only: the
+ * health, agent and kill actions are listed, as users know the page, but
+ * cannot be chosen yet. */
+static const char ACTIONS[] =
+	"<option value=\"\"></option>"
+	"<option value=\"ready\">Set state to READY</option>"
+	"<option value=\"drain\">Set state to DRAIN</option>"
+	"<option value=\"maint\">Set state to MAINT</option>"
+	"<option value=\"dhlth\" disabled>Health: disable checks</option>"
+	"<option value=\"ehlth\" disabled>Health: enable checks</option>"
+	"<option value=\"hrunn\" disabled>Health: force UP</option>"
+	"<option value=\"hnolb\" disabled>Health: force NOLB</option>"
+	"<option value=\"hdown\" disabled>Health: force DOWN</option>"
+	"<option value=\"dagent\" disabled>Agent: disable checks</option>"
+	"<option value=\"eagent\" disabled>Agent: enable checks</option>"
+	"<option value=\"arunn\" disabled>Agent: force UP</option>"
+	"<option value=\"adown\" disabled>Agent: force DOWN</option>"
+	"<option value=\"shutdown\" disabled>Kill Sessions</option>";
+
+/* The end of a backend's form: the action, the backend by id, Apply. */
+static void form_close(struct sbuf *o, const char *iid)
 {
+	sbuf_adds(o, "<div class=middle>Choose the action to perform on the checked servers : "
+		  "<select name=action onchange='this.form.submit.disabled=(this.value==\"\")'>");
+	sbuf_adds(o, ACTIONS);
+	sbuf_adds(o, "</select><input type=\"hidden\" name=\"b\" value=\"#");
+	esc(o, iid);
+	sbuf_adds(o, "\"><input type=\"submit\" name=\"submit\" value=\"Apply\" disabled>"
+		  "</div></form>\n");
+}
+
+static void table_open(struct sbuf *o, const char *px, const char *uri, int form)
+{
+	if (form) {
+		sbuf_adds(o, "<form method=\"post\" action=\"");
+		esc(o, uri);
+		sbuf_adds(o, "\">\n");
+	}
 	sbuf_adds(o, "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" "
 		  "width=\"10%\"><a name=\"");
 	esc(o, px);
@@ -463,7 +540,13 @@ static void table_open(struct sbuf *o, const char *px)
 	sbuf_adds(o, "\">");
 	esc(o, px);
 	sbuf_adds(o, "</a></th><th class=\"empty\" width=\"90%\"></th></tr>\n</table>\n"
-		  "<table class=\"tbl\" width=\"100%\">\n");
+		  "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\">");
+	if (form) {
+		sbuf_adds(o, "<th rowspan=2 width=1><input type=\"checkbox\" onclick=\"for(c of "
+			  "document.getElementsByClassName('");
+		esc(o, px);
+		sbuf_adds(o, "-checkbox')) c.checked = this.checked\"></th>");
+	}
 	sbuf_adds(o, TABLE_HEAD);
 }
 
@@ -559,13 +642,39 @@ static void page_info(struct weir_proc *p, const struct proxy_conf *px,
 	sbuf_adds(o, ";csv;norefresh\">CSV export</a>\n</ul>\n");
 }
 
+/* Does the admin form go around this proxy's table? HAProxy's rule: a
+ * backend with servers, on a page the condition allows. */
+static int wants_form(const struct cfg *cfg, const struct page_opts *opt, const char *name)
+{
+	const struct proxy_conf *be = opt->admin ? cfg_find_proxy(cfg, name, PX_CAP_BE) : NULL;
+	return be && be->servers.n;
+}
+
+/* The table being written: its proxy, its form, the backend id for it. */
+struct table_state {
+	char name[256];
+	char iid[32];
+	int open, form;
+};
+
+static void table_close(struct sbuf *o, struct table_state *ts)
+{
+	if (!ts->open)
+		return;
+	sbuf_adds(o, "</table>");
+	if (ts->form)
+		form_close(o, ts->iid);
+	sbuf_adds(o, "<p>\n");
+	ts->open = 0;
+}
+
 /* The proxies' tables, from the CSV rows in `show stat`'s order. */
-static void page_tables(const struct proxy_conf *px, char *csv, struct sbuf *o,
+static void page_tables(const struct cfg *cfg, const struct proxy_conf *px,
+			const struct page_opts *opt, char *csv, struct sbuf *o,
 			unsigned long long *fe_scur)
 {
 	struct csv_view v = { .ncols = 0 };
-	char cur[256] = "";
-	int open = 0;
+	struct table_state ts = { .open = 0 };
 	char *nl = strchr(csv, '\n');
 	if (!nl || csv[0] != '#')
 		return;
@@ -580,24 +689,56 @@ static void page_tables(const struct proxy_conf *px, char *csv, struct sbuf *o,
 		const char *name = fld(&v, "pxname"), *sv = fld(&v, "svname");
 		if (!in_scope(px, name))
 			continue;
-		if (!open || strcmp(cur, name) != 0) {
-			if (open)
-				sbuf_adds(o, "</table><p>\n");
-			snprintf(cur, sizeof(cur), "%s", name);
-			table_open(o, name);
-			open = 1;
+		if (!ts.open || strcmp(ts.name, name) != 0) {
+			table_close(o, &ts);
+			snprintf(ts.name, sizeof(ts.name), "%s", name);
+			snprintf(ts.iid, sizeof(ts.iid), "%s", fld(&v, "iid"));
+			ts.form = wants_form(cfg, opt, name);
+			table_open(o, name, opt->uri, ts.form);
+			ts.open = 1;
 		}
 		if (strcmp(sv, "FRONTEND") == 0) {
 			*fe_scur += (unsigned long long)fnum(&v, "scur");
-			row_frontend(o, &v);
+			row_frontend(o, &v, ts.form);
 		} else if (strcmp(sv, "BACKEND") == 0) {
-			row_backend(o, &v);
+			row_backend(o, &v, ts.form);
 		} else {
-			row_server(o, &v);
+			row_server(o, &v, ts.form);
 		}
 	}
-	if (open)
-		sbuf_adds(o, "</table><p>\n");
+	table_close(o, &ts);
+}
+
+/* HAProxy's words for the outcome of an admin POST, and its colours. */
+static void page_status(const struct page_opts *opt, struct sbuf *o)
+{
+	static const struct { const char *cls, *msg; } m[] = {
+		[STATS_ADMIN_DONE] = { "active_up", "Action processed successfully." },
+		[STATS_ADMIN_PART] = { "active_going_down", "Action partially processed.<br>Some "
+				       "server names are probably unknown or ambiguous (duplicated "
+				       "names in the backend)." },
+		[STATS_ADMIN_NONE] = { "active_going_down", "Nothing has changed." },
+		[STATS_ADMIN_DENY] = { "active_down", "<b>Action denied.</b>" },
+		[STATS_ADMIN_ERRP] = { "active_down", "Action not processed because of invalid "
+				       "parameters.<ul><li>The action is maybe unknown.</li><li>Invalid "
+				       "key parameter (empty or too long).</li><li>The backend name is "
+				       "probably unknown or ambiguous (duplicated names).</li><li>Some "
+				       "server names are probably unknown or ambiguous (duplicated names "
+				       "in the backend).</li></ul>" },
+		[STATS_ADMIN_EXCD] = { "active_down", "<b>Action not processed : the buffer couldn't "
+				       "store all the data.<br>You should retry with less servers at a "
+				       "time.</b>" },
+		[STATS_ADMIN_IVAL] = { "active_down", "<b>Invalid requests (unsupported method or "
+				       "chunked encoded request).</b>" },
+		[STATS_ADMIN_UNKN] = { "active_no_check", "Unexpected result." },
+	};
+	if (opt->st < 0 || (size_t)opt->st >= ARRAY_SIZE(m))
+		return;
+	sbuf_printf(o, "<p><div class=%s><a class=lfsb href=\"", m[opt->st].cls);
+	esc(o, opt->uri);
+	sbuf_adds(o, opt->up ? ";up" : "");
+	sbuf_adds(o, opt->norefresh ? ";norefresh" : "");
+	sbuf_printf(o, "\" title=\"Remove this message\">[X]</a> %s</div>\n", m[opt->st].msg);
 }
 
 static void page_html(struct weir_proc *p, const struct proxy_conf *px,
@@ -605,7 +746,7 @@ static void page_html(struct weir_proc *p, const struct proxy_conf *px,
 {
 	struct sbuf tables = { 0 };
 	unsigned long long scur = 0;
-	page_tables(px, csv, &tables, &scur);
+	page_tables(p->cfg, px, opt, csv, &tables, &scur);
 	sbuf_adds(o, "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\"\n"
 		  "\"http://www.w3.org/TR/html4/loose.dtd\">\n<html><head><title>Statistics Report "
 		  "for weir</title>\n<link rel=\"icon\" href=\"data:,\">\n<meta http-equiv=\"content-"
@@ -617,6 +758,7 @@ static void page_html(struct weir_proc *p, const struct proxy_conf *px,
 	else
 		sbuf_adds(o, "<h1>weir version " PACKAGE_VERSION "</h1>\n");
 	page_info(p, px, opt, scur, o);
+	page_status(opt, o);
 	if (tables.len)
 		sbuf_add(o, tables.s, tables.len);
 	sbuf_adds(o, "</body></html>\n");
@@ -625,8 +767,21 @@ static void page_html(struct weir_proc *p, const struct proxy_conf *px,
 
 /* ------------------------------------------------------------ entry point */
 
+int stats_http_admin_reply(const struct proxy_conf *px, const struct http_msg *req,
+			   enum stats_admin_st st, int close, struct sbuf *out)
+{
+	struct page_opts opt;
+	parse_request(px, req, &opt);
+	/* HAProxy's redirect keeps the page's options and adds the outcome */
+	sbuf_printf(out, "HTTP/1.1 303 See Other\r\ncache-control: no-cache\r\ncontent-type: "
+		    "text/plain\r\ncontent-length: 0\r\nlocation: %s%s%s;st=%s\r\n%s\r\n", opt.uri,
+		    opt.up ? ";up" : "", opt.norefresh ? ";norefresh" : "", stats_admin_st_word(st),
+		    close ? "connection: close\r\n" : "");
+	return 303;
+}
+
 int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const struct http_msg *req,
-		     int close, struct sbuf *out)
+		     int admin, int close, struct sbuf *out)
 {
 	struct page_opts opt;
 	if (!p || !px || !px->stats.enabled || !parse_request(px, req, &opt))
@@ -634,6 +789,14 @@ int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const str
 	if (!auth_ok(px, req))
 		return http_reply_auth(px, px->stats.realm ? px->stats.realm : STATS_REALM_DEFAULT, 0,
 				       close, NULL, out);
+	opt.admin = admin;
+	if (req->meth == HTTP_METH_POST) {
+		if (!admin)
+			return stats_http_admin_reply(px, req, STATS_ADMIN_DENY, close, out);
+		if (req->body == HTTP_BODY_CHUNKED)
+			return stats_http_admin_reply(px, req, STATS_ADMIN_IVAL, close, out);
+		return STATS_HTTP_FORM;
+	}
 	struct sbuf csv = { 0 }, body = { 0 };
 	csv_dump(p, opt.up, &csv);
 	if (opt.csv)

@@ -12,6 +12,7 @@
 #include "weir/acl.h"
 #include "weir/bind.h"
 #include "weir/kwtables.h"
+#include "weir/stats.h"
 
 #define G(f) offsetof(struct cfg_global, f)
 #define S(f) offsetof(struct proxy_conf, stats.f)
@@ -258,6 +259,15 @@ static void stats_finish(struct cfg *cfg)
 			cfg_diag_at(cfg, CFG_WARNING, NULL,
 				    "'stats' statement ignored for %s '%s' as it requires HTTP mode.",
 				    px_kind(px), px->name);
+}
+
+int stats_admin_configured(const struct cfg *cfg)
+{
+	const struct proxy_conf *px;
+	VEC_EACH(&cfg->proxies, const struct proxy_conf *, px)
+		if (px->stats.admin_conds.n && px->mode == PX_MODE_HTTP && !px->disabled)
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------ table */

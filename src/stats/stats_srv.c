@@ -10,8 +10,10 @@
  * gets all of a long `show stat` without blocking the loop.
  * Also beats the process's heartbeat in the PROC region and raises the
  * rate maxima once a second.
+ * Also serves the stats page's admin channel (stats_admin.c).
  * Runs in the stats process. Writes the segment only through stats_exec
- * (stats_cli.c), stats_csv_raise_maxima and its own PROC slot's heartbeat.
+ * (stats_cli.c) and stats_admin_apply, stats_csv_raise_maxima and its own
+ * PROC slot's heartbeat.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -265,6 +267,8 @@ int stats_start(struct weir_proc *p)
 	for (int i = 0; i < p->nstats; i++)
 		if (start_port(srv, &p->stats[i], i) < 0)
 			return -1;
+	if (stats_admin_serve(p) < 0)
+		return -1;
 	srv->tick = event_new(p->base, -1, EV_PERSIST, tick_cb, srv);
 	if (!srv->tick || event_add(srv->tick, &one_s) < 0) {
 		fprintf(stderr, "weir: stats: cannot schedule the once-a-second tick.\n");

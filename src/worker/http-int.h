@@ -31,7 +31,9 @@
 /* The request direction. */
 enum rq_state {
 	RQ_HEAD = 0,      /* reading the head (keep-alive: waiting for it) */
-	RQ_WAIT,          /* head processed, waiting for a server connection */
+	RQ_WAIT,          /* head processed, waiting for a server connection (or
+			   * for the stats process's verdict on an admin form) */
+	RQ_FORM,          /* reading a stats admin form into cin (rq_left bytes) */
 	RQ_BODY,          /* forwarding the body */
 	RQ_DONE,          /* all forwarded (or answered by weir) */
 };
@@ -134,6 +136,9 @@ struct http_txn {
 	struct srv_conn *held[HTTP_HELD_MAX];   /* idle, kept for this client's next
 						 * requests (http-reuse never: only here) */
 	int nheld;
+	/* a stats admin form handed to the stats process, awaiting its verdict
+	 * (http_admin.c), NULL none */
+	struct http_admin *admin;
 	/* the client connection's one edge-triggered event (s->cli_rd) */
 	int cli_rd_ready, cli_closed;
 };
@@ -167,6 +172,12 @@ struct http_act_log *http_txn_log(struct session *s, void (*fill)(void *s, struc
 /* The values of the transaction's log line (%ci, %b, %Tt...) now; also
  * the fill of http_txn_log() (s: the session). */
 void http_fill_log(void *s, struct log_sess *ls);
+/* http_admin.c: a stats admin POST the page accepted (STATS_HTTP_FORM):
+ * reads its form, has the stats process apply it, answers the 303. */
+void http_admin_start(struct session *s);
+/* After a read in RQ_FORM: hands the form over once all of it is in. */
+void http_admin_form_more(struct session *s);
+void http_admin_free(struct http_txn *t);
 
 /* http_fwd.c */
 /* Forgets the response of a failed attempt (before a retry). */

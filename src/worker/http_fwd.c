@@ -396,11 +396,25 @@ void http_req_body(struct session *s)
 	}
 }
 
+/* A stats admin form: read until all rq_left bytes are in cin (the page
+ * took only forms that fit). */
+static void read_form(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	while (t->rq == RQ_FORM && t->cin_len < t->rq_left && t->cli_rd_ready)
+		if (cli_recv(s) < 0)
+			return;
+	http_admin_form_more(s);
+}
+
 void http_cli_read(struct session *s)
 {
 	switch (s->txn->rq) {
 	case RQ_HEAD:
 		read_head(s);
+		break;
+	case RQ_FORM:
+		read_form(s);
 		break;
 	case RQ_BODY:
 		http_req_body(s);

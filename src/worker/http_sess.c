@@ -211,6 +211,7 @@ void http_txn_free(struct session *s)
 	free(t->smp_scratch);
 	sbuf_free(&t->head);
 	sbuf_free(&t->tarpit_reply);
+	http_admin_free(t);
 	free(t);
 	s->txn = NULL;
 }
@@ -551,6 +552,7 @@ int64_t http_deadline(const struct session *s)
 		return d;
 	}
 	case RQ_BODY:
+	case RQ_FORM:
 		EARLIEST(tc ? s->cli_active + tc : 0);
 		break;
 	default:
@@ -607,6 +609,12 @@ int http_expired(struct session *s, int64_t now)
 			return 1;
 		}
 		break;
+	case RQ_FORM:
+		/* a stats admin form that stopped coming */
+		count_fe(s, offsetof(struct shm_fe_shard, ereq));
+		sess_set_term(s, 'c', 'R');
+		reply_error(s, 408, 1);
+		return 1;
 	default:
 		break;
 	}
@@ -959,6 +967,19 @@ static int replayable(const struct http_msg *m)
 	}
 }
 
+/* `stats admin {if|unless} <cond>`: any line that holds makes this
+ * request an administrator's, as HAProxy's rules. */
+static int stats_admin_allowed(struct session *s, const struct proxy_conf *px)
+{
+	const struct acl_cond *c;
+	VEC_EACH(&px->stats.admin_conds, const struct acl_cond *, c) {
+		s->txn->smp.scr.used = 0;
+		if (acl_cond_eval(c, &s->txn->smp))
+			return 1;
+	}
+	return 0;
+}
+
 static int serve_stats(struct session *s)
 {
 	struct http_txn *t = s->txn;
@@ -966,14 +987,17 @@ static int serve_stats(struct session *s)
 	if (!px->stats.enabled)
 		return 0;
 	struct sbuf sb = { 0 };
-	int st = stats_http_serve(s->w->p, px, &t->req, 0, &sb);
+	int st = stats_http_serve(s->w->p, px, &t->req, stats_admin_allowed(s, px), 0, &sb);
 	if (!st) {
 		sbuf_free(&sb);
 		return 0;
 	}
 	count_fe(s, offsetof(struct shm_fe_shard, intercepted));
 	sess_set_term(s, 'L', 'R');
-	http_reply_local(s, &sb, st, 0);
+	if (st == STATS_HTTP_FORM)
+		http_admin_start(s);
+	else
+		http_reply_local(s, &sb, st, 0);
 	sbuf_free(&sb);
 	return 1;
 }

@@ -8,7 +8,11 @@
  * `;norefresh`; the HTML has one table per proxy with its frontend,
  * server and backend rows, counters summed over the workers' shards, row
  * colours from the server state; `;up` hides servers that are not up;
- * `stats hide-version` and `stats scope` shape the page.
+ * `stats hide-version` and `stats scope` shape the page. With `stats
+ * admin` allowed, each backend's table is HAProxy's form (checkboxes,
+ * actions, b=#<id>); a POST is DENY without it, IVAL chunked, else left
+ * to the caller to read; the 303 keeps ;up; `;st=` shows HAProxy's
+ * message; stats_admin_apply() gives HAProxy's statuses and admin bits.
  */
 #include <check.h>
 #include <stdio.h>
@@ -99,7 +103,21 @@ static int serve(const char *px, const char *target, const char *auth, int close
 	http_msg_reset(&req);
 	ck_assert_int_eq(h1_parse_request(&req, buf, (size_t)n, sizeof(buf), &err), n);
 	sbuf_reset(&out);
-	return stats_http_serve(&proc, cfg_find_proxy(cfg, px, PX_CAP_FE), &req, close, &out);
+	return stats_http_serve(&proc, cfg_find_proxy(cfg, px, PX_CAP_FE), &req, 0, close, &out);
+}
+
+/* A request with any method and extra header lines, `admin` allowed or not. */
+static int serve_as(const char *meth, const char *px, const char *target, const char *hdrs,
+		    int admin)
+{
+	char buf[2048];
+	struct http_err err;
+	int n = snprintf(buf, sizeof(buf), "%s %s HTTP/1.1\r\nHost: x\r\n"
+			 "Authorization: Basic YWRtaW46cHc=\r\n%s\r\n", meth, target, hdrs);
+	http_msg_reset(&req);
+	ck_assert_int_eq(h1_parse_request(&req, buf, (size_t)n, sizeof(buf), &err), n);
+	sbuf_reset(&out);
+	return stats_http_serve(&proc, cfg_find_proxy(cfg, px, PX_CAP_FE), &req, admin, 0, &out);
 }
 
 #define ADMIN "YWRtaW46cHc="   /* admin:pw */
@@ -268,9 +286,133 @@ START_TEST(custom_realm)
 	struct http_err err;
 	int n = snprintf(buf, sizeof(buf), "GET /st HTTP/1.1\r\nHost: x\r\n\r\n");
 	ck_assert_int_eq(h1_parse_request(&req, buf, (size_t)n, sizeof(buf), &err), n);
-	ck_assert_int_eq(stats_http_serve(&proc, &px, &req, 0, &out), 401);
+	ck_assert_int_eq(stats_http_serve(&proc, &px, &req, 0, 0, &out), 401);
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "\r\nwww-authenticate: Basic realm=\"Weir Stats\""
 				     "\r\n\r\n"));
+}
+END_TEST
+
+START_TEST(admin_forms)
+{
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats", "", 1), 200);
+	const char *b = body_of(sbuf_str(&out));
+	/* one form per backend with servers, none for the frontends */
+	const char *f = strstr(b, "<form method=\"post\" action=\"/haproxy?stats\">");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f + 1, "<form method="));
+	ck_assert_ptr_null(strstr(strstr(f + 1, "<form method=") + 1, "<form method="));
+	ck_assert_ptr_null(strstr(b, "value=\"fe1\""));
+	ck_assert_ptr_nonnull(strstr(b, "<input class='be1-checkbox' type=\"checkbox\" name=\"s\" "
+					"value=\"s1\">"));
+	ck_assert_ptr_nonnull(strstr(b, "name=\"s\" value=\"s3\""));
+	ck_assert_ptr_nonnull(strstr(b, "name=\"s\" value=\"m1\""));
+	ck_assert_ptr_nonnull(strstr(b, "Choose the action to perform on the checked servers"));
+	ck_assert_ptr_nonnull(strstr(b, "<option value=\"maint\">Set state to MAINT</option>"));
+	ck_assert_ptr_nonnull(strstr(b, "<option value=\"hnolb\" disabled>Health: force NOLB"));
+	/* be1 is the fourth proxy declared: HAProxy's automatic id 4 */
+	ck_assert_ptr_nonnull(strstr(b, "<input type=\"hidden\" name=\"b\" value=\"#4\">"));
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats", "", 0), 200);
+	b = body_of(sbuf_str(&out));
+	ck_assert_ptr_null(strstr(b, "<form"));
+	ck_assert_ptr_null(strstr(b, "name=\"s\""));
+	ck_assert_ptr_null(strstr(b, "Choose the action"));
+}
+END_TEST
+
+START_TEST(admin_post)
+{
+	ck_assert_int_eq(serve_as("POST", "fe1", "/haproxy?stats", "Content-Length: 3\r\n", 0), 303);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "HTTP/1.1 303 See Other\r\n"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "\r\nlocation: /haproxy?stats;st=DENY\r\n"));
+	ck_assert_int_eq(serve_as("POST", "fe1", "/haproxy?stats;up", "Content-Length: 3\r\n", 0), 303);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "\r\nlocation: /haproxy?stats;up;st=DENY\r\n"));
+	ck_assert_int_eq(serve_as("POST", "fe1", "/haproxy?stats", "Content-Length: 3\r\n", 1),
+			 STATS_HTTP_FORM);
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_int_eq(serve_as("POST", "fe1", "/haproxy?stats",
+				  "Transfer-Encoding: chunked\r\n", 1), 303);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), ";st=IVAL\r\n"));
+	/* not for the page: still 0 */
+	ck_assert_int_eq(serve_as("POST", "plain", "/haproxy?stats", "Content-Length: 3\r\n", 1), 0);
+	/* the stats auth comes first */
+	sbuf_reset(&out);
+	ck_assert_int_eq(serve("fe1", "/haproxy?stats", NULL, 0), 401);
+}
+END_TEST
+
+START_TEST(admin_status_message)
+{
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats;st=DONE", "", 1), 200);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "<div class=active_up><a class=lfsb href=\""
+					"/haproxy?stats\" title=\"Remove this message\">[X]</a> Action "
+					"processed successfully.</div>"));
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats;up;st=DENY", "", 0), 200);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "<b>Action denied.</b>"));
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats;st=ERRP", "", 1), 200);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "Action not processed because of invalid"));
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats;st=what", "", 1), 200);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&out), "Unexpected result."));
+	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats", "", 1), 200);
+	ck_assert_ptr_null(strstr(sbuf_str(&out), "title=\"Remove this message\""));
+}
+END_TEST
+
+static uint32_t admin_of(const char *name)
+{
+	const struct shm_header *h = shm_hdr(seg.base);
+	for (uint32_t i = 0; i < h->nsrv; i++)
+		if (strcmp(shm_name(seg.base, shm_server(seg.base, i)->name_off), name) == 0)
+			return shm_server(seg.base, i)->admin;
+	ck_abort_msg("no server %s", name);
+	return 0;
+}
+
+static enum stats_admin_st apply(const char *form)
+{
+	return stats_admin_apply(seg.base, form, strlen(form));
+}
+
+START_TEST(admin_apply)
+{
+	/* the page's order: servers first, then action and backend */
+	ck_assert_int_eq(apply("s=s1&s=s2&action=maint&b=%234&submit=Apply"), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(admin_of("s1"), SHM_ADMIN_FMAINT);
+	ck_assert_uint_eq(admin_of("s2"), SHM_ADMIN_FMAINT);
+	ck_assert_uint_eq(admin_of("s3"), 0);
+	ck_assert_int_eq(apply("b=be1&action=drain&s=s1"), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(admin_of("s1"), SHM_ADMIN_FDRAIN);
+	ck_assert_int_eq(apply("b=be1&action=ready&s=s1&s=s2"), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(admin_of("s1") | admin_of("s2"), 0);
+	ck_assert_int_eq(apply("b=be1&action=maint&s=s1&s=m1"), STATS_ADMIN_PART);
+	ck_assert_uint_eq(admin_of("s1"), SHM_ADMIN_FMAINT);
+	ck_assert_uint_eq(admin_of("m1"), 0);   /* m1 is be2's */
+	ck_assert_int_eq(apply("b=be1&action=ready&s=s1"), STATS_ADMIN_DONE);
+	ck_assert_int_eq(apply("b=be1&action=maint"), STATS_ADMIN_NONE);
+	ck_assert_int_eq(apply(""), STATS_ADMIN_NONE);
+	ck_assert_int_eq(apply("&&"), STATS_ADMIN_NONE);
+	ck_assert_int_eq(apply("b=be1&action=maint&s=nope"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=nope&action=maint&s=s1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=%2399&action=maint&s=s1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("action=maint&s=s1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&s=s1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&action=up&s=s1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&action=dhlth&s=s1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&action=maint&s=s%1"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&action=maint&s=s%"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&action=maint&s=s%00"), STATS_ADMIN_ERRP);
+	ck_assert_int_eq(apply("b=be1&action=maint&s"), STATS_ADMIN_ERRP);
+	ck_assert_uint_eq(admin_of("s1"), 0);
+	/* %-encoding and '+' decode: "s%31" is s1 */
+	ck_assert_int_eq(apply("b=b%651&action=m%61int&s=s%31"), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(admin_of("s1"), SHM_ADMIN_FMAINT);
+	/* keys the page does not use are skipped, however long */
+	char form[512];
+	snprintf(form, sizeof(form), "s=s1&x=%0300d&action=ready&submit&b=be1", 7);
+	ck_assert_int_eq(apply(form), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(admin_of("s1"), 0);
+	ck_assert_str_eq(stats_admin_st_word(STATS_ADMIN_EXCD), "EXCD");
+	ck_assert_int_eq(stats_admin_st_parse("PART", 4), STATS_ADMIN_PART);
+	ck_assert_int_eq(stats_admin_st_parse("PARTS", 5), STATS_ADMIN_UNKN);
 }
 END_TEST
 
@@ -285,6 +427,10 @@ static Suite *stats_html_suite(void)
 	tcase_add_test(tc, html_tables);
 	tcase_add_test(tc, version_scope_refresh);
 	tcase_add_test(tc, custom_realm);
+	tcase_add_test(tc, admin_forms);
+	tcase_add_test(tc, admin_post);
+	tcase_add_test(tc, admin_status_message);
+	tcase_add_test(tc, admin_apply);
 	suite_add_tcase(s, tc);
 	return s;
 }
