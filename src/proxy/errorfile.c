@@ -49,6 +49,31 @@ static int parse_status(const char *s)
 	return (*end || !*s || v <= 0 || v > 999) ? 0 : (int)v;
 }
 
+/* The <status_code> argument: a code weir has an error page for, or -1
+ * after saying which codes are. */
+static int error_status_arg(struct cfg_ctx *ctx, const char *arg)
+{
+	int status = parse_status(arg);
+	if (rule_is_error_status(status))
+		return status;
+	cfg_alert(ctx, "%s : status code '%s' not handled (one of " ERROR_STATUS_LIST ").",
+		  ctx->kw, arg);
+	return -1;
+}
+
+/* The page as a reply the rules and error paths can send (what = its
+ * file or url, for the dump). */
+static void page_reply(struct cfg_ctx *ctx, struct errorfile_conf *ef, char *what)
+{
+	struct rule_reply *rp = arena_alloc(ctx->arena, sizeof(*rp));
+	rp->status = ef->status;
+	rp->payload = PAYLOAD_ERRORFILE;
+	rp->arg = what;
+	rp->content = ef->content;
+	rp->content_len = ef->content_len;
+	ef->reply = rp;
+}
+
 /* ------------------------------------------------------------ errorfile */
 
 /*
@@ -67,12 +92,9 @@ static struct errorfile_conf *load_page(struct cfg_ctx *ctx, int argc, char **ar
 	if (argc > 2)
 		cfg_warn(ctx, "%s : unexpected '%s' after the file name, ignored (quote a path "
 			  "that holds spaces).", ctx->kw, argv[2]);
-	int status = parse_status(argv[0]);
-	if (!rule_is_error_status(status)) {
-		cfg_alert(ctx, "%s : status code '%s' not handled (one of " ERROR_STATUS_LIST ").",
-			  ctx->kw, argv[0]);
+	int status = error_status_arg(ctx, argv[0]);
+	if (status < 0)
 		return NULL;
-	}
 	struct errorfile_conf *ef = arena_alloc(ctx->arena, sizeof(*ef));
 	struct rule_pctx p = { .ctx = ctx };
 	ef->status = status;
@@ -86,13 +108,7 @@ static struct errorfile_conf *load_page(struct cfg_ctx *ctx, int argc, char **ar
 		cfg_alert(ctx, "%s : '%s': %s.", ctx->kw, argv[1], err);
 		return NULL;
 	}
-	struct rule_reply *rp = arena_alloc(ctx->arena, sizeof(*rp));
-	rp->status = status;
-	rp->payload = PAYLOAD_ERRORFILE;
-	rp->arg = ef->path;
-	rp->content = ef->content;
-	rp->content_len = ef->content_len;
-	ef->reply = rp;
+	page_reply(ctx, ef, ef->path);
 	return ef;
 }
 
@@ -125,12 +141,9 @@ static struct errorfile_conf *build_redirect(struct cfg_ctx *ctx, int argc, char
 	if (argc > 2)
 		cfg_warn(ctx, "%s : unexpected '%s' after the url, ignored (quote a url that "
 			 "holds spaces).", ctx->kw, argv[2]);
-	int status = parse_status(argv[0]);
-	if (!rule_is_error_status(status)) {
-		cfg_alert(ctx, "%s : status code '%s' not handled (one of " ERROR_STATUS_LIST ").",
-			  ctx->kw, argv[0]);
+	int status = error_status_arg(ctx, argv[0]);
+	if (status < 0)
 		return NULL;
-	}
 	if (!url_is_clean(argv[1])) {
 		cfg_alert(ctx, "%s : the url may not hold control characters (write it "
 			  "percent-encoded).", ctx->kw);
@@ -145,13 +158,7 @@ static struct errorfile_conf *build_redirect(struct cfg_ctx *ctx, int argc, char
 				   "Content-length: 0\r\nLocation: %s\r\n\r\n",
 				   code == 303 ? "303 See Other" : "302 Found", argv[1]);
 	ef->content_len = strlen(ef->content);
-	struct rule_reply *rp = arena_alloc(ctx->arena, sizeof(*rp));
-	rp->status = status;
-	rp->payload = PAYLOAD_ERRORFILE;
-	rp->arg = ef->url;
-	rp->content = ef->content;
-	rp->content_len = ef->content_len;
-	ef->reply = rp;
+	page_reply(ctx, ef, ef->url);
 	return ef;
 }
 
