@@ -647,13 +647,13 @@ void http_res_reset(struct session *s)
 
 /* Runs one response list of one proxy. 1 when the response was replaced
  * (deny), 0 to go on. */
-/* The log values of response rules: only the samples (%[...]) so far, the
- * other fields print empty. */
+/* The log values of response rules: the transaction's, as HAProxy
+ * evaluates %ci, %b, %s... there; %ST is the status just received. */
 static void res_fill_log(void *arg, struct log_sess *ls)
 {
 	struct session *s = arg;
-	memset(ls, 0, sizeof(*ls));
-	ls->smp = &s->txn->smp;
+	http_fill_log(s, ls);
+	ls->status = s->txn->res.status;
 }
 
 static int run_res_rules(struct session *s, const struct proxy_conf *px, enum rule_list list)
