@@ -86,12 +86,16 @@ int smp_px_rec(struct smp_ctx *c, const struct sample_arg *arg, int backend);
 
 /* ------------------------------------------------ IP index (pat_index.c) */
 
-/* The IP patterns of a list, ready for lookup: two path-compressed prefix
- * trees, IPv4 (with the IPv6 patterns inside ::ffff:0:0/96) and IPv6,
- * giving the longest matching prefix, the first pattern in file order on
- * equal prefixes. Arena arrays, nodes linked by index. */
+/* The IP patterns of a list, ready for lookup: IPv4 hosts in a sorted
+ * array, the networks in two path-compressed prefix trees, IPv4 (with the
+ * IPv6 patterns inside ::ffff:0:0/96) and IPv6, giving the longest
+ * matching prefix, the first pattern in file order on equal prefixes.
+ * Arena arrays, nodes linked by index (pat_index.c). */
 struct ipt_node;
 struct pat_ipidx {
+	uint32_t *host;                 /* host-order IPv4 addresses, sorted */
+	int32_t *host_pat;              /* their index in pat */
+	int nhost;
 	const struct ipt_node *v4, *v6;
 	uint32_t root4, root6;          /* UINT32_MAX: an empty tree */
 	uint32_t n4, n6;                /* nodes */

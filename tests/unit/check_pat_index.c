@@ -493,7 +493,7 @@ static void measure(const char *what, int hosts)
 	}
 	double old = now() - t0;
 	const struct pat_ipidx *x = l.idx;
-	printf("pat_index: %d %s: build %.1f ms, %u+%u nodes; tree %.0f lookups/s (%d%% hit), "
+	printf("pat_index: %d %s: build %.1f ms, %u+%u nodes; index %.0f lookups/s (%d%% hit), "
 	       "old %s %.0f lookups/s\n", NPAT, what, build * 1e3, x->n4, x->n6,
 	       NTREE / tree, hit_tree * 100 / NTREE, hosts ? "bisection" : "linear scan", nold / old);
 	(void)hit_old;
