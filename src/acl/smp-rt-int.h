@@ -86,17 +86,20 @@ int smp_px_rec(struct smp_ctx *c, const struct sample_arg *arg, int backend);
 
 /* ------------------------------------------------ IP index (pat_index.c) */
 
-/* The IP patterns of a list, ready for lookup. /32 IPv4 patterns sit in a
- * sorted array searched by bisection (the common case of long allow and
- * deny lists); the others (networks, IPv6) in an array sorted by prefix
- * length, longest first, scanned in order, so the first hit is the longest
- * prefix. Equal keys keep their file order (the first one wins). */
+/* The IP patterns of a list, ready for lookup: IPv4 hosts in a sorted
+ * array, the networks in two path-compressed prefix trees, IPv4 (with the
+ * IPv6 patterns inside ::ffff:0:0/96) and IPv6, giving the longest
+ * matching prefix, the first pattern in file order on equal prefixes.
+ * Arena arrays, nodes linked by index (pat_index.c). */
+struct ipt_node;
 struct pat_ipidx {
 	uint32_t *host;                 /* host-order IPv4 addresses, sorted */
-	const struct pattern **host_pat;
+	int32_t *host_pat;              /* their index in pat */
 	int nhost;
-	const struct pattern **nets;
-	int nnets;
+	const struct ipt_node *v4, *v6;
+	uint32_t root4, root6;          /* UINT32_MAX: an empty tree */
+	uint32_t n4, n6;                /* nodes */
+	const struct pattern **pat;     /* the list's patterns, in file order */
 };
 
 /* Builds list->idx from list->pats when list->match is IP (arena owned). */
