@@ -165,6 +165,7 @@ void http_txn_end(struct session *s);
 /* Accounts a head sent to the client as HAProxy's logs count it. */
 void http_log_head_out(struct session *s, const char *head, size_t len);
 void http_reply_local(struct session *s, struct sbuf *reply, int status, int close);
+int http_after_local(struct session *s, struct sbuf *reply, int status);
 
 /* The log values for one run of rules or one reply, armed to be filled by
  * fill(s, ls) on first use, as late as HAProxy evaluates them. */
