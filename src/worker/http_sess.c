@@ -436,6 +436,7 @@ static void release_server(struct session *s)
 			    srv_quiet(s, sc);
 		t->sc = NULL;
 		s->srvc.fd = -1;
+		sc->nserved++;
 		if (!reuse)
 			http_sc_free(sc, 1);
 		else if (t->keep_cli && !s->w->p->stopping)
