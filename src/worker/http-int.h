@@ -63,6 +63,7 @@ struct srv_conn {
 	int rd_ready;                /* may have bytes (or the end) to read */
 	int peer_closed;             /* EPOLLRDHUP seen */
 	int64_t since;               /* idle since (coarse ms) */
+	uint32_t nserved;            /* responses it carried to their end */
 };
 
 #define HTTP_HELD_MAX 4              /* idle server connections a client session keeps */
@@ -165,6 +166,7 @@ void http_txn_end(struct session *s);
 /* Accounts a head sent to the client as HAProxy's logs count it. */
 void http_log_head_out(struct session *s, const char *head, size_t len);
 void http_reply_local(struct session *s, struct sbuf *reply, int status, int close);
+int http_after_local(struct session *s, struct sbuf *reply, int status);
 
 /* The log values for one run of rules or one reply, armed to be filled by
  * fill(s, ls) on first use, as late as HAProxy evaluates them. */
@@ -206,7 +208,9 @@ void http_sc_idle_event(struct srv_conn *sc, short what);
 /* srv_pool.c: idle server connections, per worker and server */
 void pool_init(struct worker *w);
 /* Takes an idle connection to server `srv` (SRV record), or NULL. */
-struct srv_conn *pool_take(struct worker *w, uint32_t srv);
+/* The most recently pooled connection to srv that carried at least
+ * min_served responses, or NULL. */
+struct srv_conn *pool_take(struct worker *w, uint32_t srv, uint32_t min_served);
 /* Gives a connection back; closes it when the pool is full. */
 void pool_put(struct worker *w, struct srv_conn *sc);
 /* A pooled connection died: forget and free it. */

@@ -697,6 +697,43 @@ static int run_res_rules(struct session *s, const struct proxy_conf *px, enum ru
 	return 1;
 }
 
+static int has_after_rules(const struct proxy_conf *px)
+{
+	return px->http_after_res_rules.n ||
+	       (px->defaults && px->defaults->http_after_res_rules.n);
+}
+
+/* http-after-response on a reply weir built (deny, tarpit, error pages,
+ * redirects, return): HAProxy runs it on those too. The reply's head is
+ * parsed into the response message, edited by the rules (backend's, then
+ * frontend's, as for a server's response) and written back before its
+ * body; a head that does not parse is sent as written. Returns the
+ * status, which set-status may have changed. */
+int http_after_local(struct session *s, struct sbuf *reply, int status)
+{
+	struct http_txn *t = s->txn;
+	const struct proxy_conf *fe = s->fe, *be = s->be ? s->be->px : NULL;
+	if (!has_after_rules(fe) && !(be && has_after_rules(be)))
+		return status;
+	struct http_err err;
+	http_msg_reset(&t->res);
+	int n = h1_parse_response(&t->res, reply->s, reply->len, t->cap / 2, t->req.meth, &err);
+	if (n <= 0)
+		return status;
+	t->smp.res = &t->res;
+	t->smp.status = t->res.status;
+	if (be)
+		run_res_rules(s, be, RULE_HTTP_AFTER);
+	if (fe != be)
+		run_res_rules(s, fe, RULE_HTTP_AFTER);
+	struct sbuf out = { 0 };
+	h1_write_response(&t->res, &out);
+	sbuf_add(&out, reply->s + n, reply->len - (size_t)n);
+	sbuf_free(reply);
+	*reply = out;
+	return t->res.status;
+}
+
 /* 101 Switching Protocols, or a 2xx to CONNECT: relay.c takes over. */
 static void start_tunnel(struct session *s)
 {

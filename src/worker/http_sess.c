@@ -297,9 +297,6 @@ void http_log(struct session *s)
 
 /* ------------------------------------------------------------ local replies */
 
-/* Sends a response weir built (error page, deny, return, redirect, stats)
- * and ends the transaction once it is out. The request's body, if any,
- * is not read: the connection closes after the reply then. */
 /* A head sent to the client: what the log counts for it differs from its
  * wire bytes as HAProxy's does (logfmt_head_size). Only when logging. */
 void http_log_head_out(struct session *s, const char *head, size_t len)
@@ -308,7 +305,10 @@ void http_log_head_out(struct session *s, const char *head, size_t len)
 		s->txn->log_out_adj += logfmt_head_size(head, len) - (int64_t)len;
 }
 
-void http_reply_local(struct session *s, struct sbuf *reply, int status, int close)
+/* Sends a response weir built, as it is, and ends the transaction once it
+ * is out. The request's body, if any, is not read: the connection closes
+ * after the reply then. */
+static void reply_send(struct session *s, struct sbuf *reply, int status, int close)
 {
 	struct http_txn *t = s->txn;
 	t->local_status = status;
@@ -335,6 +335,14 @@ void http_reply_local(struct session *s, struct sbuf *reply, int status, int clo
 		http_txn_end(s);
 }
 
+/* A response weir built (error page, deny, tarpit, return, redirect,
+ * stats), after the http-after-response rules. */
+void http_reply_local(struct session *s, struct sbuf *reply, int status, int close)
+{
+	status = http_after_local(s, reply, status);
+	reply_send(s, reply, status, close);
+}
+
 /* An error page of the backend (once chosen) else the frontend. */
 static void reply_error(struct session *s, int status, int close)
 {
@@ -354,7 +362,7 @@ static void reply_error_h1(struct session *s, int status)
 {
 	struct sbuf sb = { 0 };
 	http_reply_error_h1(s->fe, status, &sb);
-	http_reply_local(s, &sb, status, 1);
+	reply_send(s, &sb, status, 1);   /* no http-after-response either */
 	sbuf_free(&sb);
 }
 
@@ -428,6 +436,7 @@ static void release_server(struct session *s)
 			    srv_quiet(s, sc);
 		t->sc = NULL;
 		s->srvc.fd = -1;
+		sc->nserved++;
 		if (!reuse)
 			http_sc_free(sc, 1);
 		else if (t->keep_cli && !s->w->p->stopping)

@@ -772,15 +772,29 @@ int sess_l7_retry(struct session *s, unsigned why, int status)
 	return 1;
 }
 
+/* How many responses a pooled connection must have carried for this
+ * request to take it, or -1: none may. A client's later requests, and
+ * its first one when weir could replay it should the server have just
+ * closed the connection, take any (`safe`; HAProxy's `safe` gives a first
+ * request a fresh connection even then, weir's replay makes that risk
+ * its own). A first request weir cannot replay takes none under `safe`,
+ * one proven by at least 2 responses (the server kept it open after
+ * one: it does keep-alive) under `aggressive`, any under `always`. */
+int http_reuse_min_served(enum http_reuse mode, int later, int replayable)
+{
+	if (mode == HTTP_REUSE_NEVER)
+		return -1;
+	if (later || replayable || mode == HTTP_REUSE_ALWAYS)
+		return 0;
+	return mode == HTTP_REUSE_AGGRESSIVE ? 2 : -1;
+}
+
 /* An idle connection to the chosen server, when the reuse mode allows:
- * one this client holds, else (not with `never`) one from the worker's
- * pool. `safe` gives a client's first request a pooled connection only
- * when weir could replay it should the server have just closed it. */
+ * one this client holds, else one from the worker's pool. */
 int http_take_idle(struct session *s)
 {
 	struct http_txn *t = s->txn;
 	struct srv_conn *sc = NULL;
-	enum http_reuse mode = s->be->px->http_reuse;
 	if (t->no_pool)
 		return 0;
 	for (int i = 0; i < t->nheld; i++)
@@ -789,9 +803,9 @@ int http_take_idle(struct session *s)
 			t->held[i] = t->held[--t->nheld];
 			break;
 		}
-	if (!sc && mode != HTTP_REUSE_NEVER &&
-	    (t->nreq > 0 || t->replayable || mode == HTTP_REUSE_ALWAYS))
-		sc = pool_take(s->w, (uint32_t)s->srv);
+	int min = http_reuse_min_served(s->be->px->http_reuse, t->nreq > 0, t->replayable);
+	if (!sc && min >= 0)
+		sc = pool_take(s->w, (uint32_t)s->srv, (uint32_t)min);
 	if (!sc)
 		return 0;
 	s->srvc = sc->c;

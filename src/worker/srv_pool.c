@@ -56,15 +56,21 @@ static void pool_purge(struct worker *w, struct wk_pool *pl, int64_t now)
 	pl->n -= k;
 }
 
-struct srv_conn *pool_take(struct worker *w, uint32_t srv)
+struct srv_conn *pool_take(struct worker *w, uint32_t srv, uint32_t min_served)
 {
 	if (srv >= w->npools)
 		return NULL;
 	struct wk_pool *pl = &w->pools[srv];
 	pool_purge(w, pl, wk_coarse_ms());
-	if (!pl->n)
+	int i = pl->n - 1;
+	while (i >= 0 && pl->v[i]->nserved < min_served)
+		i--;
+	if (i < 0)
 		return NULL;
-	struct srv_conn *sc = pl->v[--pl->n];
+	struct srv_conn *sc = pl->v[i];
+	for (int j = i + 1; j < pl->n; j++)
+		pl->v[j - 1] = pl->v[j];
+	pl->n--;
 	idle_gauge(w, srv, -1);
 	return sc;
 }

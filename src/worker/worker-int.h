@@ -197,6 +197,7 @@ int inspect_http(struct session *s, struct smp_ctx *c);
  * caller fails the request as it would have. */
 int sess_l7_retry(struct session *s, unsigned why, int status);
 int http_take_idle(struct session *s);
+int http_reuse_min_served(enum http_reuse mode, int later, int replayable);
 /* `observe`: one event (enum shm_obs_event) of traffic to s->srv. Costs
  * servers without `observe` one test. */
 void sess_observe_event(struct session *s, unsigned ev);
