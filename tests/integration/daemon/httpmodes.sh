@@ -10,7 +10,8 @@
 #    a second request is served on the same connection; without, closed;
 #  - CONNECT to a backend answering 200 becomes a tunnel (`timeout tunnel`);
 #  - `option forwardfor header X-Client`, `option forwardfor if-none`;
-#  - http-response add-header / replace-header / replace-value / redirect
+#  - http-response add-header / replace-header / replace-value / redirect,
+#    and log-format values (%b, %s, %ST, %ci, %f) in their arguments
 #    on status 404; http-after-response del-header on a server's response
 #    and on a locally generated 403;
 #  - `http-request use-service prometheus-exporter`;
@@ -125,6 +126,8 @@ frontend rsp
     http-response replace-header X-Served-By (.*) by-\1
     http-response replace-value Content-Type text/(.*) application/\1
     http-response redirect location /x code 302 if { status 404 }
+    http-response set-header X-Vars "%b/%s %ST %ci %f"
+    http-after-response set-header X-After "%b %ST"
     default_backend be
 frontend after
     bind 127.0.0.1:$F_AFTER
@@ -215,6 +218,9 @@ h=$(curl -s -D - -o /dev/null "http://127.0.0.1:$F_RSP/" | tr -d '\r')
 check "http-response add-header: X-Added: yes" has "X-Added: yes" <<<"$h"
 check "http-response replace-header: X-Served-By: by-s1" has "X-Served-By: by-s1" <<<"$h"
 check "http-response replace-value: Content-Type: application/plain" has "Content-Type: application/plain" <<<"$h"
+check "http-response log-format values: %b/%s %ST %ci %f = be/s1 200 127.0.0.1 rsp" \
+	has "X-Vars: be/s1 200 127.0.0.1 rsp" <<<"$h"
+check "http-after-response log-format values: %b %ST = be 200" has "X-After: be 200" <<<"$h"
 h=$(curl -s -D - -o /dev/null "http://127.0.0.1:$F_RSP/status/404" | tr -d '\r')
 check "http-response redirect if { status 404 }: the client gets 302" test "$(head -1 <<<"$h" | cut -d' ' -f2)" = 302
 check "... to location /x" has "Location: /x" <<<"$h"
