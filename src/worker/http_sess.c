@@ -247,6 +247,11 @@ void http_fill_log(void *arg, struct log_sess *ls)
 	ls->bytes_in = (uint64_t)((int64_t)(t->bytes_in + s->bytes_in) + t->log_in_adj);
 	ls->bytes_out = (uint64_t)((int64_t)(t->bytes_out + s->bytes_out) + t->log_out_adj);
 	ls->status = t->res_status ? t->res_status : -1;
+	/* a client that closed before its request head was whole got no
+	 * reply, yet HAProxy logs that as a 400 (with CR--): so does weir,
+	 * in the log only (no 4xx is counted, none was sent) */
+	if (!t->res_status && s->term[0] == 'C' && s->term[1] == 'R')
+		ls->status = 400;
 	ls->req_counter = t->req_counter;
 	ls->unique_id = t->uid_len ? t->uid : NULL;
 	/* the request line as received, before rules rewrote it */
