@@ -1096,7 +1096,9 @@ static void process_request(struct session *s)
 		return;
 	}
 	t->rq = RQ_WAIT;
-	t->req_counter++;
+	/* the worker's count, not the connection's: two requests of one
+	 * keep-alive connection get two unique ids */
+	t->req_counter = ++s->w->req_count;
 	count_request(s);
 	t->smp.scr.used = 0;
 	if (inspect_http(s, &t->smp))
