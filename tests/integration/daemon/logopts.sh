@@ -9,9 +9,10 @@
 #    server, nothing is logged, `show stat` counts it in dcon; a client
 #    from 127.0.0.1 is served. An `accept` rule before the reject wins.
 #  - `unique-id-format` + `unique-id-header X-Request-ID`: the server gets
-#    the header, the log's %ID is the same, two requests get two IDs.
+#    the header, the log's %ID is the same, two requests get two IDs,
+#    also two of one keep-alive connection (%rt counts requests).
 #  - `option dontlognull`: a connection that sends nothing is not logged;
-#    without it, it is (<BADREQ>, HAProxy's termination state).
+#    without it, it is: 400 <BADREQ> CR--, 0 bytes, as HAProxy logs it.
 #  - `option log-separate-errors`: a 200 at info, a 503 at err; without
 #    the option both at info (<PRI> = local0 * 8 + severity).
 #  - termination states CD, cR (408) and sH (504); a client that closes
@@ -300,7 +301,10 @@ run() {
 	# 2. unique id
 	curl -s --max-time 5 "http://127.0.0.1:${P[$x,fuid]}/echo" >"$T_TMP/$x.uid1"
 	curl -s --max-time 5 "http://127.0.0.1:${P[$x,fuid]}/echo" >"$T_TMP/$x.uid2"
-	wait_msgs "$x" fuid 2
+	# two on one keep-alive connection, within the same second
+	curl -s --max-time 5 "http://127.0.0.1:${P[$x,fuid]}/echo" "http://127.0.0.1:${P[$x,fuid]}/echo" \
+		>"$T_TMP/$x.uid34"
+	wait_msgs "$x" fuid 4
 	# 3. dontlognull: an empty connection, then a request that is logged
 	rawcli "${P[$x,fnull]}" empty
 	sleep 0.3
@@ -385,6 +389,11 @@ check "unique-id: the frontend port in it is ${P[a,fuid]} in hex" \
 check "unique-id: the log's %ID is the header's ($(field 2 "$l1"))" test "$(field 2 "$l1")" = "$id1"
 check "unique-id: the second request's %ID is its header" test "$(field 2 "$l2")" = "$id2"
 check "unique-id: two requests get two IDs" test -n "$id1" -a "$id1" != "$id2"
+ka=$(hdr_id "$T_TMP/a.uid34" | sort -u | wc -l); kb=$(hdr_id "$T_TMP/b.uid34" | sort -u | wc -l)
+check "unique-id: two requests of one keep-alive connection get two IDs ($ka, HAProxy $kb)" \
+	test "$ka" -eq 2 -a "$kb" -eq 2
+check "unique-id: the log has both, as HAProxy's %rt counts requests" \
+	test "$(msgs a fuid | sed -n '3,4p' | awk '{ print $2 }' | sort -u | wc -l)" -eq 2
 shape() { sed 's/[0-9A-F]/h/g' <<<"$1"; }
 check "unique-id: its fields are as wide as HAProxy's ($(shape "$id1") / $(shape "$hb"))" \
 	test "$(shape "$(sed 's/:[0-9A-F]*$//' <<<"$id1")")" = "$(shape "$(sed 's/:[0-9A-F]*$//' <<<"$hb")")"
@@ -401,6 +410,8 @@ check "no dontlognull: termination state $(field 10 "$la") is CR--, HAProxy's $(
 	test -n "$lb" -a "$(field 10 "$la")" = "$(field 10 "$lb")" -a "$(field 10 "$la")" = CR--
 check "no dontlognull: status $(field 6 "$la"), HAProxy's $(field 6 "$lb")" \
 	test -n "$lb" -a "$(field 6 "$la")" = "$(field 6 "$lb")"
+check "no dontlognull: 0 bytes sent ($(field 7 "$la"), HAProxy's $(field 7 "$lb"))" \
+	test -n "$lb" -a "$(field 7 "$la")" = 0 -a "$(field 7 "$lb")" = 0
 check "no dontlognull: backend/server $(field 4 "$la"), HAProxy's $(field 4 "$lb")" \
 	test -n "$lb" -a "$(field 4 "$la")" = "$(field 4 "$lb")"
 
