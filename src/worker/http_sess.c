@@ -252,6 +252,10 @@ void http_fill_log(void *arg, struct log_sess *ls)
 	 * in the log only (no 4xx is counted, none was sent) */
 	if (!t->res_status && s->term[0] == 'C' && s->term[1] == 'R')
 		ls->status = 400;
+	/* HAProxy 2.6 answers `timeout http-request` (408, cR--) before any
+	 * stream exists and logs that its stream sent nothing: %B is 0 */
+	if (s->term[0] == 'c' && s->term[1] == 'R')
+		ls->bytes_out = 0;
 	ls->req_counter = t->req_counter;
 	ls->unique_id = t->uid_len ? t->uid : NULL;
 	/* the request line as received, before rules rewrote it */

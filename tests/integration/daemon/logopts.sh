@@ -439,6 +439,8 @@ check "CD: the client read the start of the body ($(seen a cd_client))" \
 term cd CD-- 200
 check "cR: the partial request gets 408 ($(seen a cr_status))" test "$(seen a cr_status)" = 408
 term cr cR-- 408
+check "cR: the 408 line counts 0 bytes, as HAProxy's ($(field 7 "$(seen a term_cr)"), $(field 7 "$(seen b term_cr)"))" \
+	test "$(field 7 "$(seen a term_cr)")" = 0 -a "$(field 7 "$(seen b term_cr)")" = 0
 # HAProxy 2.6 logs no CH for it, abortonclose or not (the request is with
 # the server already): the line is a normal 200, the client gone
 term ch ---- 200
