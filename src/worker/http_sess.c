@@ -247,6 +247,15 @@ void http_fill_log(void *arg, struct log_sess *ls)
 	ls->bytes_in = (uint64_t)((int64_t)(t->bytes_in + s->bytes_in) + t->log_in_adj);
 	ls->bytes_out = (uint64_t)((int64_t)(t->bytes_out + s->bytes_out) + t->log_out_adj);
 	ls->status = t->res_status ? t->res_status : -1;
+	/* a client that closed before its request head was whole got no
+	 * reply, yet HAProxy logs that as a 400 (with CR--): so does weir,
+	 * in the log only (no 4xx is counted, none was sent) */
+	if (!t->res_status && s->term[0] == 'C' && s->term[1] == 'R')
+		ls->status = 400;
+	/* HAProxy 2.6 answers `timeout http-request` (408, cR--) before any
+	 * stream exists and logs that its stream sent nothing: %B is 0 */
+	if (s->term[0] == 'c' && s->term[1] == 'R')
+		ls->bytes_out = 0;
 	ls->req_counter = t->req_counter;
 	ls->unique_id = t->uid_len ? t->uid : NULL;
 	/* the request line as received, before rules rewrote it */
@@ -1100,7 +1109,9 @@ static void process_request(struct session *s)
 		return;
 	}
 	t->rq = RQ_WAIT;
-	t->req_counter++;
+	/* the worker's count, not the connection's: two requests of one
+	 * keep-alive connection get two unique ids */
+	t->req_counter = ++s->w->req_count;
 	count_request(s);
 	t->smp.scr.used = 0;
 	if (inspect_http(s, &t->smp))

@@ -63,6 +63,8 @@ struct worker {
 	size_t smp_scratch_cap;
 	char **bufs;                 /* free bufsize buffers (wk_buf_get/put) */
 	int nbufs;
+	uint32_t req_count;          /* HTTP requests begun: their %rt, as HAProxy's
+	                              * process-wide counter (with %pid, unique) */
 };
 
 /* HTTP sessions hold their input buffers only while a message is read or
