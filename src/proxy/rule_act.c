@@ -354,6 +354,11 @@ static int p_set_timeout(struct rule_pctx *p, int argc, char **argv, const char 
 	if (k == ARRAY_SIZE(kinds))
 		return rule_err(p, "'%s' : unsupported timeout '%s' (expects 'server', 'tunnel' or "
 				"'client')", p->act, argv[0]);
+	/* as HAProxy 2.6: a frontend has no server side whose timeout to set */
+	const struct proxy_conf *px = p->ctx->px;
+	if (k != 2 && px && !(px->cap & (PX_CAP_BE | PX_CAP_DEF)))
+		return rule_err(p, "'%s %s' : proxy '%s' has no backend capability (write it in a "
+				"'backend' or 'listen' section)", p->act, argv[0], px->name);
 	p->r->timeout = (int)k;
 	if (cfg_parse_time(argv[1], &ms, err, sizeof(err)) == 0) {
 		p->r->ival = ms;

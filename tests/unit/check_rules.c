@@ -124,6 +124,27 @@ START_TEST(unknown_action)
 }
 END_TEST
 
+/* HAProxy 2.6: the server and tunnel timeouts belong to a proxy with a
+ * server side; a frontend's is an error at its line. */
+START_TEST(set_timeout_sides)
+{
+	load(FE_HEAD " default_backend be\n"
+	     "backend be\n http-request set-timeout server 5s\n"
+	     " http-request set-timeout tunnel 1m\n server s1 127.0.0.1:8080\n");
+	assert_clean();
+	struct rule *r = rule_at("be", RULE_HTTP_REQ, 0);
+	ck_assert_int_eq(r->timeout, RULE_TIMEOUT_SERVER);
+	ck_assert_int_eq(r->ival, 5000);
+	ck_assert_int_eq(rule_at("be", RULE_HTTP_REQ, 1)->timeout, RULE_TIMEOUT_TUNNEL);
+	cfg_free(cfg);
+	load(FE_HEAD " http-request set-timeout server 5s\n default_backend be\n" BE_TAIL);
+	ck_assert(t_diag(cfg, CFG_ALERT, "'set-timeout server' : proxy 'fe' has no backend "
+			 "capability (write it in a 'backend' or 'listen' section)"));
+	const struct cfg_diag *d = cfg->diags.v[0];
+	ck_assert_int_eq(d->loc.line, 8);
+}
+END_TEST
+
 START_TEST(action_of_other_list)
 {
 	load(FE_HEAD " http-response set-path /x\n default_backend be\n" BE_TAIL);
@@ -227,7 +248,7 @@ START_TEST(misc_actions)
 	load(FE_HEAD " http-request set-var(txn.host) req.hdr(host)\n"
 	     " http-request unset-var(txn.host)\n"
 	     " http-request set-log-level silent\n"
-	     " http-request set-timeout server 5s\n"
+	     " http-request set-timeout client 5s\n"
 	     " http-request capture req.hdr(host) len 64\n"
 	     " http-request del-header X-Foo -m beg\n"
 	     " http-request replace-header Host (.*) \\\\1.example\n"
@@ -245,7 +266,7 @@ START_TEST(misc_actions)
 	ck_assert_int_eq(rule_at("fe", RULE_HTTP_REQ, 1)->act, ACT_UNSET_VAR);
 	ck_assert_int_eq(rule_at("fe", RULE_HTTP_REQ, 2)->ival, -1);
 	r = rule_at("fe", RULE_HTTP_REQ, 3);
-	ck_assert_int_eq(r->timeout, RULE_TIMEOUT_SERVER);
+	ck_assert_int_eq(r->timeout, RULE_TIMEOUT_CLIENT);
 	ck_assert_int_eq(r->ival, 5000);
 	r = rule_at("fe", RULE_HTTP_REQ, 4);
 	ck_assert_int_eq(r->ival, 64);
@@ -588,6 +609,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, redirect_rules);
 	tcase_add_test(tc, redirect_order_warning);
 	tcase_add_test(tc, misc_actions);
+	tcase_add_test(tc, set_timeout_sides);
 	tcase_add_test(tc, action_errors);
 	tcase_add_test(tc, use_service_prometheus);
 	tcase_add_test(tc, http_response_rules);
