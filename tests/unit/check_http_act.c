@@ -679,10 +679,14 @@ END_TEST
 
 START_TEST(settings)
 {
-	load(" http-request set-log-level err\n"
-	     " http-request set-timeout server 5s\n"
-	     " http-request set-timeout tunnel int(2500)\n"
-	     " http-request early-hint Link </style.css>\n");
+	/* a listen section: HAProxy takes server/tunnel timeouts only where
+	 * there is a server side */
+	load_cfg(HEAD "listen fe\n bind 127.0.0.1:18080\n"
+		 " http-request set-log-level err\n"
+		 " http-request set-timeout server 5s\n"
+		 " http-request set-timeout tunnel int(2500)\n"
+		 " http-request early-hint Link </style.css>\n"
+		 " server s1 127.0.0.1:8080\n");
 	parse_req(REQ);
 	ck_assert_int_eq(run(RULE_HTTP_REQ), HTTP_V_CONTINUE);
 	ck_assert_int_eq(ac.log_level, LOG_LVL_ERR);
