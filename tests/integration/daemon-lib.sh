@@ -67,6 +67,24 @@ start_testsrv() {
 	wait_port "$port"
 }
 
+# A test that also runs against HAProxy 2.6 sets PROXY=haproxy (default
+# weir) and starts it with start_proxy.
+# start_proxy CFG PORT: weir (start_weir), or HAProxy by hand with -db.
+start_proxy() {
+	if [ "$PROXY" = haproxy ]; then
+		: >"$T_TMP/weir.log"
+		"${HAPROXY_BIN:-/usr/sbin/haproxy}" -db -f "$1" >>"$T_TMP/weir.log" 2>&1 &
+		WEIR_PID=$!
+		t_pids="$t_pids $WEIR_PID"
+		wait_port "$2"
+	else
+		start_weir "$1"
+	fi
+}
+
+# between X LO HI: LO <= X <= HI (floats)
+between() { python3 -c "import sys; sys.exit(0 if $2 <= $1 <= $3 else 1)"; }
+
 # start_weir CFG [flags...]: `weir -W -f CFG` in the background, until it
 # logs "Loading success." (sets WEIR_PID, log in $T_TMP/weir.log).
 start_weir() {

@@ -40,18 +40,6 @@ command -v curl >/dev/null || skip_all "curl missing"
 PROXY=${PROXY:-weir}
 HC="python3 $WEIR_SRCDIR/tests/tools/httpmodes.py"
 
-# start_proxy CFG PORT: weir (start_weir), or HAProxy by hand with -db.
-start_proxy() {
-	if [ "$PROXY" = haproxy ]; then
-		: >"$T_TMP/weir.log"
-		"${HAPROXY_BIN:-/usr/sbin/haproxy}" -db -f "$1" >>"$T_TMP/weir.log" 2>&1 &
-		WEIR_PID=$!
-		t_pids="$t_pids $WEIR_PID"
-		wait_port "$2"
-	else
-		start_weir "$1"
-	fi
-}
 # ctl PORT COMMAND: one command on a test backend's control port (2nd line)
 ctl() { echo "$2" | socat -T2 - "TCP:127.0.0.1:$1" | sed -n 2p; }
 # accepted CTLPORT: connections that backend accepted since its last RESET

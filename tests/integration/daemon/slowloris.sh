@@ -13,20 +13,6 @@ command -v curl >/dev/null || skip_all "curl not installed"
 command -v socat >/dev/null || skip_all "socat not installed"
 PROXY=${PROXY:-weir}
 
-# start_proxy CFG PORT: weir (start_weir), or HAProxy by hand with -db.
-start_proxy() {
-	if [ "$PROXY" = haproxy ]; then
-		: >"$T_TMP/weir.log"
-		"${HAPROXY_BIN:-/usr/sbin/haproxy}" -db -f "$1" >>"$T_TMP/weir.log" 2>&1 &
-		WEIR_PID=$!
-		t_pids="$t_pids $WEIR_PID"
-		wait_port "$2"
-	else
-		start_weir "$1"
-	fi
-}
-# between X LO HI: LO <= X <= HI (floats)
-between() { python3 -c "import sys; sys.exit(0 if $2 <= $1 <= $3 else 1)"; }
 
 N=500 TMO=3 SLACK=2.5
 FE=$(free_port); BE=$(free_port); BECTL=$(free_port)

@@ -25,18 +25,6 @@ command -v socat >/dev/null || skip_all "socat not installed"
 PROXY=${PROXY:-weir}
 RAW="python3 $WEIR_SRCDIR/tests/tools/rawhttp.py"
 
-# start_proxy CFG PORT: weir (start_weir), or HAProxy by hand with -db.
-start_proxy() {
-	if [ "$PROXY" = haproxy ]; then
-		: >"$T_TMP/weir.log"
-		"${HAPROXY_BIN:-/usr/sbin/haproxy}" -db -f "$1" >>"$T_TMP/weir.log" 2>&1 &
-		WEIR_PID=$!
-		t_pids="$t_pids $WEIR_PID"
-		wait_port "$2"
-	else
-		start_weir "$1"
-	fi
-}
 
 FE=$(free_port); BE=$(free_port); BECTL=$(free_port)
 REC=$T_TMP/record.txt

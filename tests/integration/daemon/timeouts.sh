@@ -9,8 +9,6 @@
 . "$WEIR_SRCDIR/tests/integration/daemon-lib.sh"
 d_setup
 
-# between X LO HI: LO <= X <= HI (floats)
-between() { python3 -c "import sys; sys.exit(0 if $2 <= $1 <= $3 else 1)"; }
 # the first tcplog line of listen PROXY (raw format: "... PROXY PROXY/srv ...")
 logline() { grep -E "^[0-9.]+:[0-9]+ \[[^]]+\] $1 " "$T_TMP/weir.log" | tail -1; }
 # field N (1-based, space separated) of a tcplog line

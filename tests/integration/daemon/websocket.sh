@@ -18,20 +18,6 @@ WS_PYTHON=${WS_PYTHON:-/usr/bin/python3}
 	skip_all "python3-websockets not installed (apt-get install python3-websockets)"
 WS="$WS_PYTHON $WEIR_SRCDIR/tests/tools/wstest.py"
 
-# start_proxy CFG PORT: weir (start_weir), or HAProxy by hand with -db.
-start_proxy() {
-	if [ "$PROXY" = haproxy ]; then
-		: >"$T_TMP/weir.log"
-		"${HAPROXY_BIN:-/usr/sbin/haproxy}" -db -f "$1" >>"$T_TMP/weir.log" 2>&1 &
-		WEIR_PID=$!
-		t_pids="$t_pids $WEIR_PID"
-		wait_port "$2"
-	else
-		start_weir "$1"
-	fi
-}
-# between X LO HI: LO <= X <= HI (floats)
-between() { python3 -c "import sys; sys.exit(0 if $2 <= $1 <= $3 else 1)"; }
 
 FE=$(free_port); WSP=$(free_port)
 $WS server "$WSP" >>"$T_TMP/wsserver.log" 2>&1 &
