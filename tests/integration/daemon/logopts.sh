@@ -461,5 +461,14 @@ check "other paths keep timeout server 10s: 200 ($(seen a other_status))" test "
 check "other paths: after the 2 s delay ($(seen a other_ms) ms)" test "$(seen a other_ms)" -ge 1900
 ls=$(msgs a fmisc | grep slowserver)
 check "set-timeout: the 504 is logged sH-- ($(field 10 "$ls"))" test "$(field 10 "$ls")" = sH--
+# the timers of a request the server answers after 2 s: Tq/Tw/Tc/Tr/Ta
+tm=$(field 5 "$(msgs a fmisc | grep '/other ')")
+IFS=/ read -r tq tw tc tr ta <<<"$tm"
+check "timers Tq/Tw/Tc/Tr/Ta of a 2 s response ($tm): Tr is the server's 2 s" \
+	test "${tr:--1}" -ge 1900 -a "${tr:--1}" -lt 4000
+check "... Ta covers Tr, Tq, Tw and Tc ($tm)" test "${ta:--1}" -ge $(( ${tr:-0} + ${tq:-0} + ${tw:-0} + ${tc:-0} ))
+check "... Tq, Tw and Tc are short, not negative ($tm)" \
+	test "${tq:--1}" -ge 0 -a "${tq:-9999}" -lt 500 -a "${tw:--1}" -ge 0 -a "${tw:-9999}" -lt 500 \
+	-a "${tc:--1}" -ge 0 -a "${tc:-9999}" -lt 500
 
 d_done
