@@ -74,24 +74,6 @@ PY
 t_pids="$t_pids $!"
 wait_port "$SB" || not_ok "slow-body backend starts"
 
-# log_reader NAME: a UNIX datagram socket $T_TMP/NAME.sock whose datagrams
-# become the lines of $T_TMP/NAME.lines (one per datagram, as received).
-log_reader() {
-	python3 - "$T_TMP/$1.sock" "$T_TMP/$1.lines" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as out:
-    while True:
-        d = s.recv(65536)
-        out.write(d.rstrip(b"\n") + b"\n")
-PY
-	t_pids="$t_pids $!"
-	local n=100
-	while [ $n -gt 0 ] && [ ! -S "$T_TMP/$1.sock" ]; do sleep 0.05; n=$((n - 1)); done
-	: >>"$T_TMP/$1.lines"
-}
-
 FES="ftcp facc fuid fnull fnonull fsep fnosep fterm fmisc"
 declare -A P
 for x in a b; do for f in $FES; do P[$x,$f]=$(free_port); done; done
