@@ -80,7 +80,9 @@ for r in rows[1:]:
         print('|'.join(r[h.index(c)] for c in cols))"
 }
 # agent_says WORDS: the agent's next answer, then two agent-inters.
-agent_says() { echo "$1" >"$T_TMP/agent.reply"; sleep 0.7; }
+# (written aside, then renamed: an agent check that reads a half-written
+# file would get an empty reply, an L7RSP that later checks keep)
+agent_says() { echo "$1" >"$T_TMP/agent.next"; mv "$T_TMP/agent.next" "$T_TMP/agent.reply"; sleep 0.7; }
 
 sleep 0.8
 check "up: the agent columns say so ($(agent a))" \
@@ -149,7 +151,7 @@ check "a word it does not know: CHECKED, 'agent reports an error : bogus' ($(age
 	test "$(agent a)" = "CHECKED||No status change|agent reports an error : bogus|1|1|1"
 
 # no end of line before the agent's close: HAProxy ignores the reply
-printf 'down 20%%' >"$T_TMP/agent.reply"; sleep 0.7
+printf 'down 20%%' >"$T_TMP/agent.next"; mv "$T_TMP/agent.next" "$T_TMP/agent.reply"; sleep 0.7
 check "a reply without an end of line changes nothing: a UP, weight 10 ($(col a status), $(col a weight))" \
 	test "$(col a status) $(col a weight)" = "UP 10"
 check "... last_agt says it was ignored, in HAProxy's words ($(agent a))" \
