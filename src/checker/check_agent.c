@@ -406,7 +406,7 @@ static void agent_on_connect(evutil_socket_t fd, short what, void *arg)
 static void agent_start(struct chk *c)
 {
 	agent_of(c->srv)->len = 0;
-	c->fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	c->fd = check_sock_open(c->addr.ss_family);
 	if (c->fd < 0) {
 		agent_failed(c, CHK_ST_SOCKERR, strerror(errno));
 		return;

@@ -97,6 +97,15 @@ void check_tcp_start(struct chk *c);
  * its event. Accepts an idle check. */
 void check_tcp_stop(struct chk *c);
 
+/* The checker's TCP sockets, reused between checks (check_sock.c). open
+ * returns a non-blocking, unconnected stream socket of `family` (-1 and
+ * errno when none can be made); release ends its connection with an RST
+ * and keeps it for the next check, or closes it. free closes the idle
+ * ones (checker_stop). */
+int check_sock_open(int family);
+void check_sock_release(int fd, int family);
+void check_sock_free(void);
+
 /* The transport of the check connection (check_ssl.c). setup builds the
  * server's SSL_CTX at checker start when its checks may use TLS (NULL, or
  * why the server cannot be checked); release frees it. established runs

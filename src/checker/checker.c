@@ -399,4 +399,5 @@ void checker_stop(void)
 	checker_ctx = NULL;
 	check_agent_free();
 	check_slowstart_free();
+	check_sock_free();
 }
