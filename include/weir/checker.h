@@ -17,6 +17,10 @@ int checker_start(struct weir_proc *p);
 /* Cancels every check and frees the checker's state (before a reload's new
  * generation, and in tests). Calling it when nothing runs is harmless. */
 void checker_stop(void);
+/* Applies the states the runtime API posted in the segment (shm_srv.force)
+ * and acknowledges each; the kick pipe and the admin sweep call it, and so
+ * does the stats code itself when every role shares one process (-d). */
+void check_ctl_poll(void);
 
 /* The check_status codes stored in struct shm_srv, and their names as
  * `show stat` prints them (L4OK, L4TOUT, L4CON, ...). */

@@ -66,6 +66,12 @@ struct weir_proc {
 	 * closes the end it does not use and sets it to -1. */
 	int admin_chan;
 	int admin_rx, admin_tx;
+	/* The checker's kick pipe: the stats process posts a forced state in
+	 * a server's record (shm_srv.force), then writes a byte on kick_tx;
+	 * the checker reads kick_rx and applies what is posted. Valid with
+	 * kick_chan set; the roles that do not use an end close it (-1). */
+	int kick_chan;
+	int kick_rx, kick_tx;
 	const char *progname;         /* log tag default ("weir") */
 	volatile int stopping;        /* soft stop requested */
 };

@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 5
+#define SHM_LAYOUT_VERSION 6
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -104,6 +104,10 @@ struct shm_header {
 	 * worker): atomics, in a cache line of their own. */
 	uint64_t actconn SHM_ALIGNED;
 	uint64_t maxconn_reached;     /* times a worker paused accepting */
+	/* `shutdown sessions server`: stats increments a server's kill_seq,
+	 * then this (release); each worker polls it, in a line of its own so
+	 * the polls share it with nothing that moves per connection */
+	uint64_t kill_gen SHM_ALIGNED;
 } SHM_ALIGNED;
 
 /* --------------------------------------------------------- process table */
@@ -233,6 +237,26 @@ enum shm_op_state { SHM_OP_DOWN = 0, SHM_OP_STARTING = 1, SHM_OP_UP = 2, SHM_OP_
 #define SHM_SRV_AGENT 0x04        /* has `agent-check` */
 #define SHM_SRV_TRACKED 0x08      /* follows another server (`track`) */
 
+/* The runtime API's switches of a server's checks (shm_srv.ctl): `disable
+ * health` and `disable agent` stop them until `enable ...`. */
+#define SHM_CTL_HEALTH_OFF 0x01
+#define SHM_CTL_AGENT_OFF 0x02
+
+/* A state the runtime API forces on a server (`set server ... health|agent`,
+ * the stats page's Health and Agent actions), for the checker to apply:
+ * shm_srv.force. */
+enum shm_force {
+	SHM_FORCE_NONE = 0,
+	SHM_FORCE_HEALTH_UP,
+	SHM_FORCE_HEALTH_STOPPING,
+	SHM_FORCE_HEALTH_DOWN,
+	SHM_FORCE_AGENT_UP,
+	SHM_FORCE_AGENT_DOWN,
+};
+/* Or'ed into shm_srv.force: the stats page asked, not the CLI (the log
+ * says "changed from Web interface"). */
+#define SHM_FORCE_FROM_WEB 0x100u
+
 /* What a worker saw of traffic to an observed server, HAProxy's health
  * analysis events: its words for each are check_observe_desc()'s, what each
  * means for layer4 and layer7 observers is the workers' (session.c). */
@@ -257,7 +281,9 @@ enum shm_obs_event {
  *            last_change, down_time, chkfail, chkdown: the only writer of
  *            operational state
  *   stats    admin, weight_user (set server ... state / weight, and the
- *            stats page's admin forms the workers hand it)
+ *            stats page's admin forms the workers hand it), ctl, and the
+ *            force mailbox (force, force_seq) the checker answers in
+ *            force_ack, kill_seq (`shutdown sessions server`)
  *   workers  the counters in `c` (scur, qcur: atomics) and their shards,
  *            obs_consec and obs_last (`observe`)
  * The weight a balancer uses is weight_user * weight_pct / 100; readers
@@ -306,6 +332,17 @@ struct shm_srv {
 	/* checker: an agent's `maxconn:N` (0: none); the limit is the lower of
 	 * it and the configured maxconn */
 	int32_t maxconn_agent;
+	/* stats: SHM_CTL_* bits; the checker reads them at each run */
+	uint32_t ctl;
+	/* stats -> checker, one request at a time: stats waits for force_ack
+	 * to equal force_seq, stores force (enum shm_force), then increments
+	 * force_seq (release) and kicks the checker; the checker applies it
+	 * as the only writer of op_state and stores force_seq in force_ack */
+	uint32_t force;
+	uint32_t force_seq;
+	uint32_t force_ack;
+	/* stats: `shutdown sessions server` count (see shm_header.kill_gen) */
+	uint32_t kill_seq;
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */
 } SHM_ALIGNED;

@@ -75,6 +75,20 @@ static inline struct shm_srv *shm_server(void *base, uint32_t i)
 	return (struct shm_srv *)shm_rec(base, SHM_R_SRV, i);
 }
 
+/* A server's health check (agent check) is configured and not disabled
+ * by the runtime API (`disable health`, `disable agent`). */
+static inline int shm_srv_health_on(const struct shm_srv *s)
+{
+	return (s->flags & SHM_SRV_CHECK) &&
+	       !(__atomic_load_n(&s->ctl, __ATOMIC_RELAXED) & SHM_CTL_HEALTH_OFF);
+}
+
+static inline int shm_srv_agent_on(const struct shm_srv *s)
+{
+	return (s->flags & SHM_SRV_AGENT) &&
+	       !(__atomic_load_n(&s->ctl, __ATOMIC_RELAXED) & SHM_CTL_AGENT_OFF);
+}
+
 static inline struct shm_li *shm_listener(void *base, uint32_t i)
 {
 	return (struct shm_li *)shm_rec(base, SHM_R_LI, i);

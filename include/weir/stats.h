@@ -44,8 +44,9 @@ enum stats_admin_st stats_admin_st_parse(const char *w, size_t n);
 
 /* Applies an application/x-www-form-urlencoded admin form (b=, action=,
  * s=... in any order) to the segment. Stats process only (the writer of
- * admin states); src/stats/stats_admin.c says why. */
-enum stats_admin_st stats_admin_apply(void *shm, const char *form, size_t len);
+ * admin states); src/stats/stats_admin.c says why. p (NULL in tests) is
+ * the process whose checker takes the forced health and agent states. */
+enum stats_admin_st stats_admin_apply(struct weir_proc *p, void *shm, const char *form, size_t len);
 /* Stats process: serves the admin channel p->admin_rx on p->base. 0/-1. */
 int stats_admin_serve(struct weir_proc *p);
 /* Worker: hands a form to the stats process over p->admin_tx; returns

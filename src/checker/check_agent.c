@@ -71,6 +71,16 @@ struct agent_srv {
 
 static struct agent_srv *agent_tab;
 static uint32_t agent_n;
+static void *agent_shm;           /* the segment agent_tab describes */
+
+/* `disable agent`: no agent run, no reply applied, and what the agent
+ * said holds the server down no longer. */
+static int agent_off(uint32_t srv)
+{
+	return agent_shm &&
+	       (__atomic_load_n(&shm_server(agent_shm, srv)->ctl, __ATOMIC_RELAXED) &
+		SHM_CTL_AGENT_OFF);
+}
 
 /* ------------------------------------------------------------ parsing */
 
@@ -198,7 +208,7 @@ static struct agent_srv *agent_of(uint32_t srv)
 int check_agent_allows_up(uint32_t srv)
 {
 	const struct agent_srv *a = agent_of(srv);
-	return !a || (!a->down && !a->maint);
+	return !a || (!a->down && !a->maint) || agent_off(srv);
 }
 
 static const char *agent_health_word(int hs)
@@ -219,8 +229,24 @@ static int agent_want_up(const struct chk *c)
 	const struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	if (!check_agent_allows_up(c->srv))
 		return 0;
-	return !c->conf->check ||
+	/* a disabled health check holds nothing down (HAProxy) */
+	return !c->conf->check || (__atomic_load_n(&r->ctl, __ATOMIC_RELAXED) & SHM_CTL_HEALTH_OFF) ||
 	       __atomic_load_n(&r->check_health, __ATOMIC_RELAXED) >= r->check_rise;
+}
+
+/* `set server ... agent up|down`: the agent's health, as a reply saying
+ * "up" or "down" would set it, and the state, as HAProxy forces it (up
+ * even while the health check fails: its next failure decides); the next
+ * check or reply goes on from there. */
+int check_agent_force(struct chk *c, int up, const char *why)
+{
+	struct agent_srv *a = agent_of(c->srv);
+	if (!a || agent_off(c->srv))
+		return -1;
+	a->down = !up;
+	__atomic_store_n(&shm_server(c->p->shm, c->srv)->agent_health, up, __ATOMIC_RELAXED);
+	check_state_force_op(c, up ? SHM_OP_UP : SHM_OP_DOWN, why);
+	return 0;
 }
 
 static void agent_settle(struct chk *c, unsigned st, const char *info, uint32_t dur)
@@ -306,6 +332,11 @@ static void agent_failed(struct chk *c, unsigned st, const char *info)
 
 static void agent_line(struct chk *c, struct agent_srv *a)
 {
+	/* `disable agent` came while it ran: nothing it said applies */
+	if (agent_off(c->srv)) {
+		agent_done(c);
+		return;
+	}
 	a->buf[a->len < sizeof(a->buf) ? a->len : sizeof(a->buf) - 1] = '\0';
 	struct agent_reply rep;
 	check_agent_parse(a->buf, &rep);
@@ -424,9 +455,10 @@ static void agent_run(evutil_socket_t fd, short what, void *arg)
 	struct chk *c = arg;
 	(void)fd;
 	(void)what;
-	/* As health checks: none while the operator holds it in maintenance. */
-	if (__atomic_load_n(&shm_server(c->p->shm, c->srv)->admin, __ATOMIC_RELAXED) &
-	    SHM_ADMIN_MAINT) {
+	/* As health checks: none while the operator holds it in maintenance
+	 * or has disabled the agent. */
+	if ((__atomic_load_n(&shm_server(c->p->shm, c->srv)->admin, __ATOMIC_RELAXED) &
+	     SHM_ADMIN_MAINT) || agent_off(c->srv)) {
 		checker_schedule(c);
 		return;
 	}
@@ -493,6 +525,7 @@ int check_agent_setup(struct chk *c, struct weir_proc *p, const struct proxy_con
 		return -1;
 	}
 	if (!agent_tab) {
+		agent_shm = p->shm;
 		agent_n = shm_hdr(p->shm)->nsrv;
 		agent_tab = xcalloc(agent_n ? agent_n : 1, sizeof(*agent_tab));
 		for (uint32_t i = 0; i < agent_n; i++)
@@ -519,5 +552,6 @@ void check_agent_free(void)
 {
 	free(agent_tab);
 	agent_tab = NULL;
+	agent_shm = NULL;
 	agent_n = 0;
 }

@@ -138,30 +138,36 @@ static void check_state_log_check(const struct chk *c, unsigned st, int code, co
 	sbuf_free(&m);
 }
 
+/* The end of a state-change line: the servers left in the backend. */
+static void check_state_counts(struct sbuf *m, const struct chk *c, int up)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	uint32_t act = LOAD(b->srv_act), bck = LOAD(b->srv_bck);
+	const char *on_backup = bck && !act ? " Running on backup." : "";
+	/* Nothing is requeued yet: the queue subsystem will redispatch. */
+	if (up)
+		sbuf_printf(m, ". %u active and %u backup servers online.%s 0 sessions requeued, "
+			    "%llu total in queue.", act, bck, on_backup,
+			    (unsigned long long)LOAD(b->c.qcur));
+	else
+		sbuf_printf(m, ". %u active and %u backup servers left.%s %llu sessions active, "
+			    "0 requeued, %llu remaining in queue.", act, bck, on_backup,
+			    (unsigned long long)LOAD(r->c.scur), (unsigned long long)LOAD(r->c.qcur));
+}
+
 /* HAProxy gives the reason of a change only when no "Health check for"
  * line (`option log-health-checks`) said it already: st CHK_ST_UNKNOWN
  * leaves it out. */
 static void check_state_log_change(const struct chk *c, int up, unsigned st, int code,
 				   const char *info, uint32_t dur)
 {
-	struct shm_srv *r = shm_server(c->p->shm, c->srv);
-	struct shm_be *b = shm_backend(c->p->shm, c->be);
-	uint32_t act = LOAD(b->srv_act), bck = LOAD(b->srv_bck);
-	const char *on_backup = bck && !act ? " Running on backup." : "";
 	struct sbuf m = { 0 };
 	sbuf_printf(&m, "%sServer %s/%s is %s", c->conf->backup ? "Backup " : "", c->px->name,
 		    c->conf->name, up ? "UP" : "DOWN");
 	if (st != CHK_ST_UNKNOWN)
 		check_state_status(&m, st, code, info, dur);
-	/* Nothing is requeued yet: the queue subsystem will redispatch. */
-	if (up)
-		sbuf_printf(&m, ". %u active and %u backup servers online.%s 0 sessions requeued, "
-			    "%llu total in queue.", act, bck, on_backup,
-			    (unsigned long long)LOAD(b->c.qcur));
-	else
-		sbuf_printf(&m, ". %u active and %u backup servers left.%s %llu sessions active, "
-			    "0 requeued, %llu remaining in queue.", act, bck, on_backup,
-			    (unsigned long long)LOAD(r->c.scur), (unsigned long long)LOAD(r->c.qcur));
+	check_state_counts(&m, c, up);
 	check_state_emit(c, up ? LOG_LVL_NOTICE : LOG_LVL_ALERT, LOG_LVL_WARNING, &m);
 	sbuf_free(&m);
 }
@@ -269,6 +275,57 @@ void check_state_resume(struct chk *c)
 	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * The runtime API forced the state (check_ctl.c): `set server ... health`,
+ * an agent forced up or down. The same bookkeeping as a checked change
+ * (down time, chkdown, slowstart, counts, lb_gen), logged in HAProxy's
+ * words: "Server be/s is UP, changed from CLI. ..." (`why`: "changed from
+ * CLI" or "changed from Web interface"). Nothing is logged
+ * when the state does not move.
+ */
+void check_state_force_op(struct chk *c, uint32_t want, const char *why)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	struct shm_be *b = shm_backend(c->p->shm, c->be);
+	uint32_t cur = LOAD(r->op_state);
+	if (cur == want)
+		return;
+	uint64_t now_s = (uint64_t)time(NULL);
+	int was_avail = LOAD(b->srv_act) + LOAD(b->srv_bck) > 0;
+	if (cur == SHM_OP_DOWN) {
+		STORE(r->down_time, LOAD(r->down_time) + (now_s - LOAD(r->last_change)));
+		check_slowstart_change(c, 1);
+	} else if (want == SHM_OP_DOWN) {
+		shm_gauge_add(&r->c.chkdown, 1);
+		check_slowstart_change(c, 0);
+	}
+	STORE(r->op_state, want);
+	STORE(r->last_change, now_s);
+	check_state_recount(c->p->shm, c->be);
+	check_state_backend(b, was_avail, now_s);
+	__atomic_add_fetch(&b->lb_gen, 1, __ATOMIC_RELEASE);
+	struct sbuf m = { 0 };
+	sbuf_printf(&m, "%sServer %s/%s is %s, %s", c->conf->backup ? "Backup " : "",
+		    c->px->name, c->conf->name, want == SHM_OP_UP ? "UP" :
+		    want == SHM_OP_STOPPING ? "stopping" : "DOWN", why);
+	check_state_counts(&m, c, want != SHM_OP_DOWN);
+	check_state_emit(c, want == SHM_OP_DOWN ? LOG_LVL_ALERT : LOG_LVL_NOTICE, LOG_LVL_WARNING,
+			 &m);
+	sbuf_free(&m);
+	if (was_avail && !LOAD(b->srv_act) && !LOAD(b->srv_bck))
+		check_state_log_empty(c);
+}
+
+/* HAProxy's `set server ... health`: up and stopping give full health
+ * (rise+fall-1), down none, then the state; the next check goes on from
+ * there. */
+void check_state_force_health(struct chk *c, uint32_t want, const char *why)
+{
+	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	STORE(r->check_health, want == SHM_OP_DOWN ? 0 : (int32_t)(c->rise + c->fall - 1));
+	check_state_force_op(c, want, why);
+}
+
 void check_state_report(struct chk *c, unsigned st, const char *info)
 {
 	check_state_report_code(c, st, -1, info);
@@ -295,6 +352,11 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 	c->kind->stop(c);
 	c->running = 0;
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	/* `disable health` came while this check ran: its result is ignored */
+	if (LOAD(r->ctl) & SHM_CTL_HEALTH_OFF) {
+		checker_schedule(c);
+		return;
+	}
 	uint32_t dur = (uint32_t)(checker_now_ms() - c->start_ms);
 	unsigned prev = LOAD(r->check_status);
 	int32_t old = LOAD(r->check_health), health = old;
@@ -317,10 +379,15 @@ void check_state_report_code(struct chk *c, unsigned st, int code, const char *i
 			check_state_log_check(c, st, lcode, info, dur, health);
 		why = CHK_ST_UNKNOWN;           /* said already */
 	}
-	int up = health >= c->rise && check_agent_allows_up(c->srv);
-	if (up != (LOAD(r->op_state) != SHM_OP_DOWN))
-		check_state_change(c, up, why, lcode, info, dur);
-	if (up)
+	/* a passing check brings a server up unless its agent holds it down;
+	 * only a failing one takes it down (the agent's "down" acts itself,
+	 * and one said before `disable agent` must not act later) */
+	int healthy = health >= c->rise, running = LOAD(r->op_state) != SHM_OP_DOWN;
+	if (healthy && !running && check_agent_allows_up(c->srv))
+		check_state_change(c, 1, why, lcode, info, dur);
+	else if (!healthy && running)
+		check_state_change(c, 0, why, lcode, info, dur);
+	if (healthy && LOAD(r->op_state) != SHM_OP_DOWN)
 		check_state_nolb(c, st == CHK_ST_L7OKC, why, lcode, info, dur);
 	checker_schedule(c);
 }
@@ -349,6 +416,9 @@ void check_state_set(struct chk *c, int up, unsigned st, const char *info, uint3
 void check_state_observe(struct chk *c, int action, uint32_t errors)
 {
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	/* no health check to fail while the operator has them disabled */
+	if (LOAD(r->ctl) & SHM_CTL_HEALTH_OFF)
+		return;
 	shm_gauge_add(&r->c.hanafail, 1);
 	int32_t health = LOAD(r->check_health);
 	switch (action) {

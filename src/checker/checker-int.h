@@ -145,6 +145,21 @@ void check_observe_stop(void);
  * a passed tcp-check, -1 none); logs print it for L7OK, L7OKC, L7STS. */
 void check_state_report_code(struct chk *c, unsigned status, int code, const char *info);
 
+/* The runtime API's forced states (check_ctl.c calls them): force_op moves
+ * op_state (enum shm_op_state) as a check would, logged "changed from
+ * CLI"; force_health first sets the health HAProxy gives (full for up and
+ * stopping, 0 for down). */
+void check_state_force_op(struct chk *c, uint32_t want, const char *why);
+void check_state_force_health(struct chk *c, uint32_t want, const char *why);
+/* check_ctl.c: applies what the stats process posts (shm_srv.force) when
+ * kicked on p->kick_rx, and from the admin sweep (check_ctl_poll, in
+ * weir/checker.h). */
+int check_ctl_start(struct weir_proc *p, struct chk *chks, int nchk);
+void check_ctl_stop(void);
+/* check_agent.c: `set server ... agent up|down`. 0, or -1 when the server
+ * has no agent running. */
+int check_agent_force(struct chk *c, int up, const char *why);
+
 /* A server leaves maintenance as HAProxy has it: UP at health rise, one
  * failed check from DOWN, so its next check decides. */
 void check_state_resume(struct chk *c);

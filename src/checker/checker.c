@@ -4,9 +4,10 @@
  * loop, and sweeps the backends for admin changes once a second.
  *
  * Runs in the checker process (or in the master with -d). Owns the check
- * contexts; in the segment it reads the servers' admin state and health to
- * choose intervals and writes nothing itself: results go through
- * check_state.c, the single writer of operational state.
+ * contexts; in the segment it reads the servers' admin state, the runtime
+ * API's switches (ctl) and health to choose intervals and writes nothing
+ * itself: results go through check_state.c, the single writer of
+ * operational state, and forced states through check_ctl.c.
  *
  * Timing follows HAProxy: a fully UP server is checked every `inter`, a
  * server at health 0 (DOWN) every `downinter`, anything in between
@@ -138,13 +139,18 @@ void checker_schedule(struct chk *c)
 
 /* A server in maintenance keeps its timer but is not probed: its state is
  * the operator's until it leaves maintenance, then it restarts UP at health
- * rise and this very run checks it. */
+ * rise and this very run checks it. So does one whose checks the operator
+ * disabled (`disable health`), its state left as it was, as HAProxy. */
 static void checker_run(evutil_socket_t fd, short what, void *arg)
 {
 	struct chk *c = arg;
 	struct shm_srv *r = shm_server(c->p->shm, c->srv);
 	(void)fd;
 	(void)what;
+	if (__atomic_load_n(&r->ctl, __ATOMIC_RELAXED) & SHM_CTL_HEALTH_OFF) {
+		checker_schedule(c);
+		return;
+	}
 	if (__atomic_load_n(&r->admin, __ATOMIC_RELAXED) & SHM_ADMIN_MAINT) {
 		c->in_maint = 1;
 		checker_schedule(c);
@@ -165,6 +171,8 @@ static void checker_sweep(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	check_state_sweep(ck->p->shm, shm_hdr(ck->p->shm)->nbe);
+	/* a state posted while no checker ran (a restart) */
+	check_ctl_poll();
 }
 
 /* ------------------------------------------------------------ addresses */
@@ -368,7 +376,8 @@ int checker_start(struct weir_proc *p)
 	struct timeval tv = checker_tv(CHECKER_SWEEP_MS);
 	ck->sweep = event_new(p->base, -1, EV_PERSIST, checker_sweep, ck);
 	if (!ck->sweep || event_add(ck->sweep, &tv) < 0 ||
-	    check_observe_start(p, ck->chks, ck->nchk) < 0) {
+	    check_observe_start(p, ck->chks, ck->nchk) < 0 ||
+	    check_ctl_start(p, ck->chks, ck->nchk) < 0) {
 		fprintf(stderr, "weir: checker: cannot arm its timers\n");
 		checker_stop();
 		return -1;
@@ -380,6 +389,7 @@ void checker_stop(void)
 {
 	struct checker *ck = checker_ctx;
 	check_observe_stop();
+	check_ctl_stop();
 	if (!ck)
 		return;
 	for (int i = 0; i < ck->nchk; i++) {

@@ -6,4 +6,4 @@ libweir_a_SOURCES += src/checker/check_status.c src/checker/checker.c \
 	src/checker/check_observe.c
 EXTRA_DIST += src/checker/README
 libweir_a_SOURCES += src/checker/check_agent.c src/checker/check_slowstart.c
-libweir_a_SOURCES += src/checker/check_ssl.c src/checker/check_sock.c
+libweir_a_SOURCES += src/checker/check_ssl.c src/checker/check_sock.c src/checker/check_ctl.c

@@ -11,6 +11,7 @@
  * on either.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <grp.h>
 #include <pwd.h>
@@ -181,6 +182,30 @@ static void close_foreign_fds(struct master *m, struct child *self)
 		close(p->admin_tx);
 		p->admin_tx = -1;
 	}
+	if (self->role != SHM_ROLE_CHECKER && p->kick_chan && p->kick_rx >= 0) {
+		close(p->kick_rx);
+		p->kick_rx = -1;
+	}
+	if (self->role != SHM_ROLE_STATS && p->kick_chan && p->kick_tx >= 0) {
+		close(p->kick_tx);
+		p->kick_tx = -1;
+	}
+}
+
+/* Like the admin channel: one per generation, kept by the master so a
+ * restarted checker or stats process inherits it. Both ends non-blocking:
+ * a full pipe only means a kick is already pending. */
+int master_kick_channel(struct master *m)
+{
+	int fds[2];
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+		log_say(LOG_LVL_ALERT, "cannot create the checker's kick pipe: %s", strerror(errno));
+		return -1;
+	}
+	m->p.kick_chan = 1;
+	m->p.kick_rx = fds[0];
+	m->p.kick_tx = fds[1];
+	return 0;
 }
 
 /* Created once per generation and kept by the master, so a restarted

@@ -85,6 +85,9 @@ void master_close_listeners(struct master *m);
 /* child.c: the stats page's admin channel (p->admin_rx/tx), when a proxy
  * has `stats admin`. 0, or -1 after logging why. */
 int master_admin_channel(struct master *m);
+/* child.c: the checker's kick pipe (p->kick_rx/tx): the stats process
+ * writes a byte after posting a forced state in the segment. */
+int master_kick_channel(struct master *m);
 /* child.c: forks child c; returns its pid, or -1. */
 pid_t master_spawn(struct master *m, struct child *c);
 /* Runs every role in this process (-d): returns the exit status. */

@@ -115,13 +115,21 @@ static int raise_file_limit(struct master *m)
 static void init_kids(struct master *m)
 {
 	struct weir_proc *p = &m->p;
-	int has_checks = 0;
+	int has_checks = 0, has_servers = 0;
 	const struct proxy_conf *px;
 	VEC_EACH(&p->cfg->proxies, const struct proxy_conf *, px) {
 		const struct server_conf *s;
-		VEC_EACH(&px->servers, const struct server_conf *, s)
-			has_checks |= s->check && !s->disabled;
+		VEC_EACH(&px->servers, const struct server_conf *, s) {
+			/* a `disabled` server is checked once the operator
+			 * enables it; an agent runs without `check` */
+			has_checks |= s->check || (s->agent_check && s->agent_port);
+			has_servers = 1;
+		}
 	}
+	/* the runtime API forces server states through the checker, the only
+	 * writer of operational state, so a stats socket needs one too */
+	if (has_servers && (p->nstats || p->admin_chan))
+		has_checks = 1;
 	m->kids = xcalloc((size_t)p->nworkers + 2, sizeof(*m->kids));
 	for (int i = 0; i < p->nworkers; i++)
 		m->kids[m->nkids++] = (struct child){ .role = SHM_ROLE_WORKER, .worker = i,
@@ -539,7 +547,7 @@ static void master_free(struct master *m)
 static int run(struct master *m)
 {
 	struct weir_proc *p = &m->p;
-	if (master_admin_channel(m) < 0)
+	if (master_admin_channel(m) < 0 || master_kick_channel(m) < 0)
 		return 1;
 	if (m->o->debug || m->o->debug_no_background)
 		return master_run_all_in_one(m);

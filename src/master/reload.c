@@ -231,7 +231,8 @@ static struct shm_srv *find_srv(void *base, const struct shm_be *be, const char 
 	return NULL;
 }
 
-/* An operator's choices survive (forced maint/drain, a changed weight), and
+/* An operator's choices survive (forced maint/drain, a changed weight,
+ * disabled checks, a forced state of an unchecked server), and
  * so does the checker's verdict, so a reload neither flaps servers nor
  * sends traffic to one known to be down. */
 static void carry_server(struct shm_srv *n, const struct shm_srv *o)
@@ -250,7 +251,15 @@ static void carry_server(struct shm_srv *n, const struct shm_srv *o)
 		n->check_duration = o->check_duration;
 		n->last_change = o->last_change;
 		n->down_time = o->down_time;
+	} else if (!(o->flags & SHM_SRV_CHECK)) {
+		/* unchecked before and now: only `set server ... health`
+		 * moved it, and that is the operator's choice too */
+		n->op_state = o->op_state;
+		n->last_change = o->last_change;
+		n->down_time = o->down_time;
 	}
+	/* `disable health|agent` holds across reloads as maint does */
+	n->ctl = o->ctl & (SHM_CTL_HEALTH_OFF | SHM_CTL_AGENT_OFF);
 }
 
 static void recount_backend(void *base, struct shm_be *be)

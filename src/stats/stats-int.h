@@ -62,6 +62,16 @@ int stats_xfer_send(struct weir_proc *p, int fd);
  * tracking servers and lb_gen updated. 0, or -1 for another word. */
 int stats_cli_set_state(void *shm, uint32_t srv, const char *state);
 
+/* stats_health.c: `enable|disable health|agent` (agent 0: health; on 0:
+ * disable), 0, or -1 enabling a check the server has not configured;
+ * and a forced state (enum shm_force, maybe | SHM_FORCE_FROM_WEB) posted
+ * for the checker: 0 applied, 1 posted but not applied within a second. */
+int stats_health_switch(void *shm, uint32_t srv, int agent, int on);
+int stats_health_force(struct weir_proc *p, void *shm, uint32_t srv, uint32_t what);
+/* `shutdown sessions server`: asks every worker to close its sessions on
+ * SRV record srv. */
+void stats_health_kill(void *shm, uint32_t srv);
+
 /* The dumps. */
 int stats_csv_show(struct stats_ctx *c);
 void stats_csv_header(struct sbuf *out);

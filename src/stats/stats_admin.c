@@ -59,25 +59,25 @@ enum stats_admin_st stats_admin_st_parse(const char *w, size_t n)
 
 /* ------------------------------------------------------------ the form */
 
-/* The page's actions, HAProxy's values. Only the admin states exist in
- * weir's segment; the health, agent and kill actions are offered by the
- * page (disabled) and, posted anyway, alter no server, as HAProxy does for
- * a server that lacks the capability (so the status says ERRP or PART). */
-enum form_action { ACT_NONE = 0, ACT_READY, ACT_DRAIN, ACT_MAINT, ACT_UNSUPPORTED };
+/* The page's actions, HAProxy's values. */
+enum form_action {
+	ACT_NONE = 0, ACT_READY, ACT_DRAIN, ACT_MAINT,
+	ACT_DHLTH, ACT_EHLTH, ACT_HRUNN, ACT_HNOLB, ACT_HDOWN,
+	ACT_DAGENT, ACT_EAGENT, ACT_ARUNN, ACT_ADOWN, ACT_SHUTDOWN
+};
 
 static enum form_action parse_action(const char *v)
 {
-	static const char *const other[] = { "dhlth", "ehlth", "hrunn", "hnolb", "hdown",
-					     "dagent", "eagent", "arunn", "adown", "shutdown" };
-	if (strcmp(v, "ready") == 0)
-		return ACT_READY;
-	if (strcmp(v, "drain") == 0)
-		return ACT_DRAIN;
-	if (strcmp(v, "maint") == 0)
-		return ACT_MAINT;
-	for (size_t i = 0; i < ARRAY_SIZE(other); i++)
-		if (strcmp(v, other[i]) == 0)
-			return ACT_UNSUPPORTED;
+	static const char *const words[] = {
+		[ACT_READY] = "ready", [ACT_DRAIN] = "drain", [ACT_MAINT] = "maint",
+		[ACT_DHLTH] = "dhlth", [ACT_EHLTH] = "ehlth", [ACT_HRUNN] = "hrunn",
+		[ACT_HNOLB] = "hnolb", [ACT_HDOWN] = "hdown", [ACT_DAGENT] = "dagent",
+		[ACT_EAGENT] = "eagent", [ACT_ARUNN] = "arunn", [ACT_ADOWN] = "adown",
+		[ACT_SHUTDOWN] = "shutdown",
+	};
+	for (size_t i = 1; i < ARRAY_SIZE(words); i++)
+		if (strcmp(v, words[i]) == 0)
+			return (enum form_action)i;
 	return ACT_NONE;
 }
 
@@ -153,6 +153,7 @@ static int form_each(const char *body, size_t len, form_fn *fn, void *arg)
 }
 
 struct form {
+	struct weir_proc *p;          /* NULL in tests: forced states are posted only */
 	void *shm;
 	int be;                       /* BE index, -1 none, -2 unknown */
 	enum form_action act;         /* ACT_NONE: none given */
@@ -198,29 +199,76 @@ static int find_srv(void *shm, int be, const char *name)
 	return found;
 }
 
+/* One action on one server, HAProxy's conditions: a check is switched
+ * only where configured, health forced but on a tracking server, an agent
+ * forced only while it runs. 1 when the server was altered, 0 when the
+ * action does not apply to it (HAProxy then leaves it out of the count). */
+static int form_act(struct form *f, uint32_t srv)
+{
+	const struct shm_srv *s = shm_server(f->shm, srv);
+	const uint32_t web = SHM_FORCE_FROM_WEB;
+	switch (f->act) {
+	case ACT_READY:
+		return stats_cli_set_state(f->shm, srv, "ready") == 0;
+	case ACT_DRAIN:
+		return stats_cli_set_state(f->shm, srv, "drain") == 0;
+	case ACT_MAINT:
+		return stats_cli_set_state(f->shm, srv, "maint") == 0;
+	case ACT_DHLTH:
+	case ACT_EHLTH:
+		return (s->flags & SHM_SRV_CHECK) &&
+		       stats_health_switch(f->shm, srv, 0, f->act == ACT_EHLTH) == 0;
+	case ACT_DAGENT:
+	case ACT_EAGENT:
+		return (s->flags & SHM_SRV_AGENT) &&
+		       stats_health_switch(f->shm, srv, 1, f->act == ACT_EAGENT) == 0;
+	case ACT_HRUNN:
+	case ACT_HNOLB:
+	case ACT_HDOWN:
+		if (s->flags & SHM_SRV_TRACKED)
+			return 0;
+		stats_health_force(f->p, f->shm, srv, web | (f->act == ACT_HRUNN ? SHM_FORCE_HEALTH_UP :
+			f->act == ACT_HNOLB ? SHM_FORCE_HEALTH_STOPPING : SHM_FORCE_HEALTH_DOWN));
+		return 1;
+	case ACT_ARUNN:
+	case ACT_ADOWN:
+		if (!shm_srv_agent_on(s))
+			return 0;
+		stats_health_force(f->p, f->shm, srv, web | (f->act == ACT_ARUNN ?
+			SHM_FORCE_AGENT_UP : SHM_FORCE_AGENT_DOWN));
+		return 1;
+	case ACT_SHUTDOWN:
+		stats_health_kill(f->shm, srv);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Pass two: each checked server. */
 static int form_servers(const char *key, const char *val, void *arg)
 {
 	struct form *f = arg;
 	if (strcmp(key, "s") != 0)
 		return 0;
-	f->total++;
 	int srv = find_srv(f->shm, f->be, val);
-	if (srv < 0 || f->act == ACT_UNSUPPORTED)
-		return 0;
-	static const char *const word[] = { [ACT_READY] = "ready", [ACT_DRAIN] = "drain",
-					    [ACT_MAINT] = "maint" };
-	stats_cli_set_state(f->shm, (uint32_t)srv, word[f->act]);
-	f->altered++;
+	if (srv < 0) {
+		f->total++;           /* unknown or ambiguous: counted, not altered */
+	} else if (form_act(f, (uint32_t)srv)) {
+		f->total++;
+		f->altered++;
+	}
 	return 0;
 }
 
 /* HAProxy's verdicts: nothing checked is NONE; a bad action, an unknown
- * backend or servers without both is ERRP; then DONE when every checked
- * server changed, PART when some did, ERRP when none did. */
-enum stats_admin_st stats_admin_apply(void *shm, const char *body, size_t len)
+ * backend or servers without both is ERRP; then, over the servers named
+ * (but those the action does not apply to), DONE when every one changed,
+ * PART when some did, ERRP when none did, NONE when none counted. */
+enum stats_admin_st stats_admin_apply(struct weir_proc *p, void *shm, const char *body,
+				      size_t len)
 {
-	struct form f = { .shm = shm, .be = -1 };
+	struct form f = { .p = p, .shm = shm, .be = -1 };
 	if (form_each(body, len, form_head, &f) < 0 || f.bad_action || f.be == -2)
 		return STATS_ADMIN_ERRP;
 	if (!f.nsrv)
@@ -228,6 +276,8 @@ enum stats_admin_st stats_admin_apply(void *shm, const char *body, size_t len)
 	if (f.be < 0 || f.act == ACT_NONE)
 		return STATS_ADMIN_ERRP;
 	form_each(body, len, form_servers, &f);
+	if (!f.total)
+		return STATS_ADMIN_NONE;
 	if (!f.altered)
 		return STATS_ADMIN_ERRP;
 	return f.altered == f.total ? STATS_ADMIN_DONE : STATS_ADMIN_PART;
@@ -275,7 +325,7 @@ static void admin_one(struct admin_srv *a, int rx)
 	if (fd < 0)
 		return;   /* no one to answer: not a request of ours */
 	enum stats_admin_st st = (mh.msg_flags & MSG_TRUNC) || (size_t)n > a->max
-		? STATS_ADMIN_EXCD : stats_admin_apply(a->p->shm, a->buf, (size_t)n);
+		? STATS_ADMIN_EXCD : stats_admin_apply(a->p, a->p->shm, a->buf, (size_t)n);
 	const char *w = stats_admin_st_word(st);
 	/* a fresh socketpair with nothing queued: four bytes never block */
 	if (send(fd, w, strlen(w), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {

@@ -6,7 +6,8 @@
  * and stats_state.c.
  * Runs in the stats process (and in the master for the master CLI's `@N`).
  * Writes into the segment only a server's admin bits and weight_user, and
- * bumps its backend's lb_gen after each write so the workers rebalance.
+ * bumps its backend's lb_gen after each write so the workers rebalance;
+ * the checks' switches and forced states go through stats_health.c.
  * The stats page's admin form (stats_admin.c) writes through
  * stats_cli_set_state() too: one writer, one code path.
  */
@@ -155,9 +156,52 @@ static int apply_state(struct stats_ctx *c, uint32_t srv, const char *arg)
 	return STATS_EXEC_OK;
 }
 
+/* The checker did not take a forced state within a second: it applies it
+ * when it runs again, but the operator should know now. */
+static void force_result(struct stats_ctx *c, int rc)
+{
+	if (rc > 0)
+		sbuf_adds(c->out, "Posted, but the checker has not applied it yet (is it running? "
+			  "'show proc' tells).\n");
+}
+
+/* `set server <b>/<s> health up|stopping|down`, HAProxy's words */
+static int apply_health(struct stats_ctx *c, uint32_t srv, const char *arg)
+{
+	static const struct { const char *word; uint32_t force; } words[] = {
+		{ "up", SHM_FORCE_HEALTH_UP }, { "stopping", SHM_FORCE_HEALTH_STOPPING },
+		{ "down", SHM_FORCE_HEALTH_DOWN },
+	};
+	if (shm_server(c->shm, srv)->flags & SHM_SRV_TRACKED) {
+		sbuf_adds(c->out, "cannot change health on a tracking server.\n");
+		return STATS_EXEC_OK;
+	}
+	for (size_t i = 0; arg && i < ARRAY_SIZE(words); i++)
+		if (strcmp(arg, words[i].word) == 0) {
+			force_result(c, stats_health_force(c->p, c->shm, srv, words[i].force));
+			return STATS_EXEC_OK;
+		}
+	sbuf_adds(c->out, "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n");
+	return STATS_EXEC_OK;
+}
+
+/* `set server <b>/<s> agent up|down` */
+static int apply_agent(struct stats_ctx *c, uint32_t srv, const char *arg)
+{
+	if (!shm_srv_agent_on(shm_server(c->shm, srv)))
+		sbuf_adds(c->out, "agent checks are not enabled on this server.\n");
+	else if (arg && strcmp(arg, "up") == 0)
+		force_result(c, stats_health_force(c->p, c->shm, srv, SHM_FORCE_AGENT_UP));
+	else if (arg && strcmp(arg, "down") == 0)
+		force_result(c, stats_health_force(c->p, c->shm, srv, SHM_FORCE_AGENT_DOWN));
+	else
+		sbuf_adds(c->out, "'set server <srv> agent' expects 'up' or 'down'.\n");
+	return STATS_EXEC_OK;
+}
+
 /* --------------------------------------------------------- handlers */
 
-/* `set server <b>/<s> state|weight <value>` */
+/* `set server <b>/<s> state|weight|health|agent <value>` */
 static int cmd_set_server(struct stats_ctx *c)
 {
 	uint32_t srv;
@@ -168,8 +212,13 @@ static int cmd_set_server(struct stats_ctx *c)
 		return apply_state(c, srv, c->argc > 4 ? c->argv[4] : NULL);
 	if (strcmp(what, "weight") == 0)
 		return apply_weight(c, srv, c->argc > 4 ? c->argv[4] : NULL);
-	sbuf_adds(c->out, "'set server <srv>' supports 'state' and 'weight' in weir (not yet "
-		  "'addr', 'agent', 'health', 'check-addr', 'check-port', 'fqdn' or 'ssl').\n");
+	if (strcmp(what, "health") == 0)
+		return apply_health(c, srv, c->argc > 4 ? c->argv[4] : NULL);
+	if (strcmp(what, "agent") == 0)
+		return apply_agent(c, srv, c->argc > 4 ? c->argv[4] : NULL);
+	sbuf_adds(c->out, "'set server <srv>' supports 'state', 'weight', 'health' and 'agent' in "
+		  "weir (not yet 'addr', 'check-addr', 'check-port', 'agent-addr', 'agent-port', "
+		  "'agent-send', 'fqdn' or 'ssl').\n");
 	return STATS_EXEC_OK;
 }
 
@@ -209,6 +258,49 @@ static int cmd_disable_server(struct stats_ctx *c)
 	return STATS_EXEC_OK;
 }
 
+/* `enable|disable health|agent <b>/<s>`: HAProxy enables only a check the
+ * server has, and disables silently either way. */
+static int switch_check(struct stats_ctx *c, int agent, int on)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 2 ? c->argv[2] : NULL, &srv, c->out) < 0)
+		return STATS_EXEC_OK;
+	if (stats_health_switch(c->shm, srv, agent, on) < 0)
+		sbuf_adds(c->out, agent ? "Agent was not configured on this server, cannot enable.\n" :
+			  "Health check was not configured on this server, cannot enable.\n");
+	return STATS_EXEC_OK;
+}
+
+static int cmd_enable_health(struct stats_ctx *c)
+{
+	return switch_check(c, 0, 1);
+}
+
+static int cmd_disable_health(struct stats_ctx *c)
+{
+	return switch_check(c, 0, 0);
+}
+
+static int cmd_enable_agent(struct stats_ctx *c)
+{
+	return switch_check(c, 1, 1);
+}
+
+static int cmd_disable_agent(struct stats_ctx *c)
+{
+	return switch_check(c, 1, 0);
+}
+
+/* `shutdown sessions server <b>/<s>`: the workers close them (HAProxy's
+ * termination cause K), within a tenth of a second. */
+static int cmd_shutdown_sessions(struct stats_ctx *c)
+{
+	uint32_t srv;
+	if (stats_obj_find_server(c->shm, c->argc > 3 ? c->argv[3] : NULL, &srv, c->out) == 0)
+		stats_health_kill(c->shm, srv);
+	return STATS_EXEC_OK;
+}
+
 static int cmd_help(struct stats_ctx *c);
 
 static int cmd_prompt(struct stats_ctx *c)
@@ -239,14 +331,21 @@ static const struct stats_cmd stats_cmds[] = {
 	  "dump volatile server information for all known backends" },
 	{ "show proc", USER, stats_info_proc, "", "show the processes of this generation" },
 	{ "get weight", USER, cmd_get_weight, "<bk>/<srv>", "report a server's current weight" },
-	{ "set server", ADMIN, cmd_set_server, "<bk>/<srv> state|weight <value>",
-	  "change a server's state (ready, drain, maint) or weight (N or N%)" },
+	{ "set server", ADMIN, cmd_set_server, "<bk>/<srv> state|weight|health|agent <value>",
+	  "change a server's state (ready, drain, maint), weight (N or N%), health or agent "
+	  "state (up, stopping, down)" },
 	{ "set weight", ADMIN, cmd_set_weight, "<bk>/<srv> <weight>",
 	  "change a server's weight (use 'set server ... weight')" },
 	{ "enable server", ADMIN, cmd_enable_server, "<bk>/<srv>",
 	  "take a server out of maintenance (use 'set server ... state ready')" },
 	{ "disable server", ADMIN, cmd_disable_server, "<bk>/<srv>",
 	  "put a server in maintenance (use 'set server ... state maint')" },
+	{ "enable health", ADMIN, cmd_enable_health, "<bk>/<srv>", "enable health checks" },
+	{ "disable health", ADMIN, cmd_disable_health, "<bk>/<srv>", "disable health checks" },
+	{ "enable agent", ADMIN, cmd_enable_agent, "<bk>/<srv>", "enable agent checks" },
+	{ "disable agent", ADMIN, cmd_disable_agent, "<bk>/<srv>", "disable agent checks" },
+	{ "shutdown sessions server", ADMIN, cmd_shutdown_sessions, "<bk>/<srv>",
+	  "kill sessions on a server" },
 };
 static const size_t stats_ncmds = ARRAY_SIZE(stats_cmds);
 

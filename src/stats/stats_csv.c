@@ -56,7 +56,7 @@ static int is_srv(const struct csv_row *r)
 
 static int srv_checked(const struct csv_row *r)
 {
-	return is_srv(r) && (r->srv->flags & SHM_SRV_CHECK) && !(r->srv->flags & SHM_SRV_TRACKED);
+	return is_srv(r) && shm_srv_health_on(r->srv) && !(r->srv->flags & SHM_SRV_TRACKED);
 }
 
 static const struct proxy_conf *row_px(const struct csv_row *r)
@@ -353,7 +353,7 @@ static void f_last_chk(const struct csv_row *r, struct sbuf *o)
 
 static int srv_agent(const struct csv_row *r)
 {
-	return is_srv(r) && (r->srv->flags & SHM_SRV_AGENT) &&
+	return is_srv(r) && shm_srv_agent_on(r->srv) &&
 	       __atomic_load_n(&r->srv->agent_status, __ATOMIC_RELAXED) != CHK_ST_UNKNOWN;
 }
 

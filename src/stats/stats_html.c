@@ -494,24 +494,22 @@ static const char TABLE_HEAD[] =
 	"<th>Resp</th><th>Retr</th><th>Redis</th><th>Status</th><th>LastChk</th><th>Wght</th>"
 	"<th>Act</th><th>Bck</th><th>Chk</th><th>Dwn</th><th>Dwntme</th><th>Thrtle</th></tr>\n";
 
-/* HAProxy's action list. weir's segment holds admin states only: the
- * health, agent and kill actions are listed, as users know the page, but
- * cannot be chosen yet. */
+/* HAProxy's action list. */
 static const char ACTIONS[] =
 	"<option value=\"\"></option>"
 	"<option value=\"ready\">Set state to READY</option>"
 	"<option value=\"drain\">Set state to DRAIN</option>"
 	"<option value=\"maint\">Set state to MAINT</option>"
-	"<option value=\"dhlth\" disabled>Health: disable checks</option>"
-	"<option value=\"ehlth\" disabled>Health: enable checks</option>"
-	"<option value=\"hrunn\" disabled>Health: force UP</option>"
-	"<option value=\"hnolb\" disabled>Health: force NOLB</option>"
-	"<option value=\"hdown\" disabled>Health: force DOWN</option>"
-	"<option value=\"dagent\" disabled>Agent: disable checks</option>"
-	"<option value=\"eagent\" disabled>Agent: enable checks</option>"
-	"<option value=\"arunn\" disabled>Agent: force UP</option>"
-	"<option value=\"adown\" disabled>Agent: force DOWN</option>"
-	"<option value=\"shutdown\" disabled>Kill Sessions</option>";
+	"<option value=\"dhlth\">Health: disable checks</option>"
+	"<option value=\"ehlth\">Health: enable checks</option>"
+	"<option value=\"hrunn\">Health: force UP</option>"
+	"<option value=\"hnolb\">Health: force NOLB</option>"
+	"<option value=\"hdown\">Health: force DOWN</option>"
+	"<option value=\"dagent\">Agent: disable checks</option>"
+	"<option value=\"eagent\">Agent: enable checks</option>"
+	"<option value=\"arunn\">Agent: force UP</option>"
+	"<option value=\"adown\">Agent: force DOWN</option>"
+	"<option value=\"shutdown\">Kill Sessions</option>";
 
 /* The end of a backend's form: the action, the backend by id, Apply. */
 static void form_close(struct sbuf *o, const char *iid)

@@ -205,14 +205,14 @@ static const struct shm_srv *check_ref(void *shm, const struct shm_srv *s)
  * pull it down, DRAIN, or "no check". */
 static void status_running(const struct shm_srv *s, const struct shm_srv *ref, struct sbuf *out)
 {
-	int checked = (ref->flags & SHM_SRV_CHECK) != 0;
+	int checked = shm_srv_health_on(ref);
 	int going_down = checked && ref->check_health < ref->check_rise + ref->check_fall - 1;
 	/* as HAProxy: a running server with weight 0 (`set server ... weight
 	 * 0`, an agent's drain) shows DRAIN too */
 	int drained = (s->admin & SHM_ADMIN_DRAIN) || stats_obj_eweight(s) == 0;
 	/* HAProxy: "DRAIN (agent)" for a drained server with an agent (weir's
 	 * agent drain is weight_pct 0) */
-	if (drained && (s->flags & SHM_SRV_AGENT) &&
+	if (drained && shm_srv_agent_on(s) &&
 	    ((s->admin & SHM_ADMIN_DRAIN) || s->weight_pct == 0)) {
 		sbuf_adds(out, "DRAIN (agent)");
 	} else if (drained) {
@@ -231,7 +231,7 @@ static void status_running(const struct shm_srv *s, const struct shm_srv *ref, s
 void stats_obj_srv_status(void *shm, const struct shm_srv *s, struct sbuf *out)
 {
 	const struct shm_srv *ref = check_ref(shm, s);
-	int checked = (ref->flags & SHM_SRV_CHECK) != 0;
+	int checked = shm_srv_health_on(ref);
 	if (s->admin & SHM_ADMIN_IMAINT && (s->flags & SHM_SRV_TRACKED)) {
 		const struct shm_srv *t = shm_server(shm, s->track_index);
 		sbuf_printf(out, "MAINT (via %s/%s)",
@@ -247,7 +247,7 @@ void stats_obj_srv_status(void *shm, const struct shm_srv *s, struct sbuf *out)
 		else
 			sbuf_printf(out, "NOLB %d/%d", ref->check_health - ref->check_rise + 1,
 				    ref->check_fall);
-	} else if ((ref->flags & SHM_SRV_AGENT) && ref->agent_status != CHK_ST_UNKNOWN &&
+	} else if (shm_srv_agent_on(ref) && ref->agent_status != CHK_ST_UNKNOWN &&
 		   ref->agent_health == 0) {
 		sbuf_adds(out, "DOWN (agent)");          /* HAProxy: the agent holds it down */
 	} else if (checked && ref->check_health > 0) {

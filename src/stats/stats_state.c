@@ -61,7 +61,9 @@ static int check_state(const struct shm_srv *s, uint32_t flag, int agent)
 {
 	if (!(s->flags & flag))
 		return 0;
-	int st = HA_CHK_CONFIGURED | HA_CHK_ENABLED | (agent ? HA_CHK_AGENT : 0);
+	/* `disable health|agent` clears HAProxy's ENABLED bit */
+	int on = agent ? shm_srv_agent_on(s) : shm_srv_health_on(s);
+	int st = HA_CHK_CONFIGURED | (on ? HA_CHK_ENABLED : 0) | (agent ? HA_CHK_AGENT : 0);
 	return s->admin & SHM_ADMIN_MAINT ? st | HA_CHK_PAUSED : st;
 }
 

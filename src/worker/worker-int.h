@@ -65,6 +65,10 @@ struct worker {
 	int nbufs;
 	uint32_t req_count;          /* HTTP requests begun: their %rt, as HAProxy's
 	                              * process-wide counter (with %pid, unique) */
+	struct event *kill_timer;    /* polls `shutdown sessions server` (worker.c) */
+	uint64_t kill_gen;           /* the segment's kill_gen last seen */
+	uint32_t *kill_seen;         /* each server's kill_seq last seen */
+	unsigned char *kill_hit;     /* scratch: servers whose kill_seq moved */
 };
 
 /* HTTP sessions hold their input buffers only while a message is read or

@@ -181,6 +181,53 @@ static void setup_backends(struct worker *w)
 	}
 }
 
+/* `shutdown sessions server <b>/<s>`: the stats process moves the
+ * server's kill_seq and the segment's kill_gen. Each worker looks ten
+ * times a second (one load when nothing happened) and closes its sessions
+ * on the servers whose count moved, as HAProxy's "K": killed by an admin. */
+#define WK_KILL_POLL_MS 100
+
+static void kill_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	void *shm = w->p->shm;
+	(void)fd;
+	(void)what;
+	uint64_t gen = __atomic_load_n(&shm_hdr(shm)->kill_gen, __ATOMIC_ACQUIRE);
+	if (gen == w->kill_gen)
+		return;
+	w->kill_gen = gen;
+	uint32_t n = shm_hdr(shm)->nsrv;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = __atomic_load_n(&shm_server(shm, i)->kill_seq, __ATOMIC_RELAXED);
+		w->kill_hit[i] = k != w->kill_seen[i];
+		w->kill_seen[i] = k;
+	}
+	for (struct session *s = w->sessions, *next; s; s = next) {
+		next = s->next;
+		if (s->srv >= 0 && (uint32_t)s->srv < n && w->kill_hit[s->srv]) {
+			sess_set_term(s, 'K', 0);
+			sess_close(s);
+		}
+	}
+}
+
+/* Starts from the counts as they are: a restarted worker kills nothing
+ * that was asked before it ran. */
+static int kill_watch(struct worker *w)
+{
+	void *shm = w->p->shm;
+	uint32_t n = shm_hdr(shm)->nsrv;
+	w->kill_seen = xcalloc(n ? n : 1, sizeof(*w->kill_seen));
+	w->kill_hit = xcalloc(n ? n : 1, 1);
+	w->kill_gen = __atomic_load_n(&shm_hdr(shm)->kill_gen, __ATOMIC_ACQUIRE);
+	for (uint32_t i = 0; i < n; i++)
+		w->kill_seen[i] = __atomic_load_n(&shm_server(shm, i)->kill_seq, __ATOMIC_RELAXED);
+	struct timeval tv = { 0, WK_KILL_POLL_MS * 1000 };
+	w->kill_timer = event_new(w->p->base, -1, EV_PERSIST, kill_cb, w);
+	return w->kill_timer && event_add(w->kill_timer, &tv) == 0 ? 0 : -1;
+}
+
 int worker_start(struct weir_proc *p)
 {
 	struct worker *w = xcalloc(1, sizeof(*w));
@@ -199,7 +246,7 @@ int worker_start(struct weir_proc *p)
 	w->smp_scratch_cap = 4096;
 	w->smp_scratch = xmalloc(w->smp_scratch_cap);
 	smp_rt_init();
-	if (setup_listeners(w) < 0) {
+	if (setup_listeners(w) < 0 || kill_watch(w) < 0) {
 		log_say(LOG_LVL_ALERT, "worker %d: cannot watch its listeners: %s", p->worker,
 			strerror(errno));
 		return -1;

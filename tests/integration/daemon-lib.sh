@@ -71,7 +71,7 @@ start_testsrv() {
 # weir) and starts it with start_proxy.
 # start_proxy CFG PORT: weir (start_weir), or HAProxy by hand with -db.
 start_proxy() {
-	if [ "$PROXY" = haproxy ]; then
+	if [ "${PROXY:-weir}" = haproxy ]; then
 		: >"$T_TMP/weir.log"
 		"${HAPROXY_BIN:-/usr/sbin/haproxy}" -db -f "$1" >>"$T_TMP/weir.log" 2>&1 &
 		WEIR_PID=$!

@@ -18,7 +18,8 @@ DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/relo
 	tests/integration/daemon/monitor.sh tests/integration/daemon/inspect.sh \
 	tests/integration/daemon/errorpages.sh tests/integration/daemon/framing.sh \
 	tests/integration/daemon/statsadmin.sh tests/integration/daemon/ipacl.sh \
-	tests/integration/daemon/httpmodes.sh tests/integration/daemon/logopts.sh
+	tests/integration/daemon/httpmodes.sh tests/integration/daemon/logopts.sh \
+	tests/integration/daemon/healthctl.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/tools/rawhttp.py tests/tools/slowloris.py tests/tools/wstest.py \
 	tests/tools/httpload.py tests/tools/framesrv.py tests/tools/framecli.py \

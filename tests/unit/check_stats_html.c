@@ -308,7 +308,8 @@ START_TEST(admin_forms)
 	ck_assert_ptr_nonnull(strstr(b, "name=\"s\" value=\"m1\""));
 	ck_assert_ptr_nonnull(strstr(b, "Choose the action to perform on the checked servers"));
 	ck_assert_ptr_nonnull(strstr(b, "<option value=\"maint\">Set state to MAINT</option>"));
-	ck_assert_ptr_nonnull(strstr(b, "<option value=\"hnolb\" disabled>Health: force NOLB"));
+	ck_assert_ptr_nonnull(strstr(b, "<option value=\"hnolb\">Health: force NOLB"));
+	ck_assert_ptr_nonnull(strstr(b, "<option value=\"shutdown\">Kill Sessions"));
 	/* be1 is the fourth proxy declared: HAProxy's automatic id 4 */
 	ck_assert_ptr_nonnull(strstr(b, "<input type=\"hidden\" name=\"b\" value=\"#4\">"));
 	ck_assert_int_eq(serve_as("GET", "fe1", "/haproxy?stats", "", 0), 200);
@@ -369,7 +370,7 @@ static uint32_t admin_of(const char *name)
 
 static enum stats_admin_st apply(const char *form)
 {
-	return stats_admin_apply(seg.base, form, strlen(form));
+	return stats_admin_apply(NULL, seg.base, form, strlen(form));
 }
 
 START_TEST(admin_apply)
@@ -396,7 +397,25 @@ START_TEST(admin_apply)
 	ck_assert_int_eq(apply("action=maint&s=s1"), STATS_ADMIN_ERRP);
 	ck_assert_int_eq(apply("b=be1&s=s1"), STATS_ADMIN_ERRP);
 	ck_assert_int_eq(apply("b=be1&action=up&s=s1"), STATS_ADMIN_ERRP);
-	ck_assert_int_eq(apply("b=be1&action=dhlth&s=s1"), STATS_ADMIN_ERRP);
+	/* an action that does not apply to a server leaves it out (HAProxy):
+	 * s1 has no check, so nothing was counted */
+	ck_assert_int_eq(apply("b=be1&action=dhlth&s=s1"), STATS_ADMIN_NONE);
+	ck_assert_int_eq(apply("b=be1&action=dhlth&s=s1&s=nope"), STATS_ADMIN_ERRP);
+	uint64_t kills = shm_hdr(seg.base)->kill_gen;
+	ck_assert_int_eq(apply("b=be1&action=shutdown&s=s1"), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(shm_hdr(seg.base)->kill_gen, kills + 1);
+	/* a forced health is posted for the checker (no process here to
+	 * apply it), marked as the page's */
+	const struct shm_srv *s1 = NULL;
+	for (uint32_t i = 0; i < shm_hdr(seg.base)->nsrv; i++)
+		if (strcmp(shm_name(seg.base, shm_server(seg.base, i)->name_off), "s1") == 0)
+			s1 = shm_server(seg.base, i);
+	ck_assert_ptr_nonnull(s1);
+	uint32_t seq = s1->force_seq;
+	ck_assert_int_eq(apply("b=be1&action=hdown&s=s1"), STATS_ADMIN_DONE);
+	ck_assert_uint_eq(s1->force_seq, seq + 1);
+	ck_assert_uint_eq(s1->force, SHM_FORCE_HEALTH_DOWN | SHM_FORCE_FROM_WEB);
+	ck_assert_uint_eq(s1->force_ack, 0);
 	ck_assert_int_eq(apply("b=be1&action=maint&s=s%1"), STATS_ADMIN_ERRP);
 	ck_assert_int_eq(apply("b=be1&action=maint&s=s%"), STATS_ADMIN_ERRP);
 	ck_assert_int_eq(apply("b=be1&action=maint&s=s%00"), STATS_ADMIN_ERRP);

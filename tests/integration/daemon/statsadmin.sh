@@ -72,7 +72,7 @@ check "admin page: a checkbox per server" \
 check "admin page: HAProxy's action list" \
 	grep -q 'Choose the action to perform on the checked servers' <<<"$page"
 for a in 'ready">Set state to READY' 'drain">Set state to DRAIN' 'maint">Set state to MAINT' \
-	 'hdown" disabled>Health: force DOWN' 'shutdown" disabled>Kill Sessions'; do
+	 'hdown">Health: force DOWN' 'adown">Agent: force DOWN' 'shutdown">Kill Sessions'; do
 	check "admin page: option value=\"$a\"" grep -qF "value=\"$a" <<<"$page"
 done
 check "admin page: Apply" grep -q 'type="submit" name="submit" value="Apply"' <<<"$page"
@@ -146,7 +146,7 @@ check "unknown backend: st=ERRP" test "$(st "action=maint&s=srv1&b=nosuch")" = s
 check "no backend: st=ERRP" test "$(st "action=maint&s=srv1")" = st=ERRP
 check "broken %-encoding: st=ERRP" test "$(st "action=maint&s=srv%zz&b=web")" = st=ERRP
 check "unknown server only: st=ERRP" test "$(st "action=maint&s=nosuch&b=web")" = st=ERRP
-check "a health action weir cannot do yet: st=ERRP" test "$(st "action=hdown&s=srv1&b=web")" = st=ERRP
+check "an agent action on servers without agent counts none: st=NONE" test "$(st "action=adown&s=srv1&b=web")" = st=NONE
 check "nothing checked: st=NONE" test "$(st "action=maint&b=web")" = st=NONE
 check "an empty form: st=NONE" test "$(st "")" = st=NONE
 check "bad forms changed nothing ($(admin srv1))" test "$(admin srv1)" = 0
