@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 6
+#define SHM_LAYOUT_VERSION 7
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -300,6 +300,9 @@ struct shm_srv {
 	uint32_t weight_user;     /* stats: `set server ... weight` (starts at weight_cfg) */
 	uint32_t weight_pct;      /* checker: 100, or less while slow-starting */
 	uint32_t admin;           /* SHM_ADMIN_* bits */
+	/* stats: SHM_CTL_* bits; the checker reads them at each run, with
+	 * admin: the same cache line */
+	uint32_t ctl;
 	uint32_t op_state;        /* enum shm_op_state */
 	int32_t check_health;     /* 0..rise+fall-1: < rise means DOWN */
 	int32_t check_rise, check_fall;
@@ -332,8 +335,6 @@ struct shm_srv {
 	/* checker: an agent's `maxconn:N` (0: none); the limit is the lower of
 	 * it and the configured maxconn */
 	int32_t maxconn_agent;
-	/* stats: SHM_CTL_* bits; the checker reads them at each run */
-	uint32_t ctl;
 	/* stats -> checker, one request at a time: stats waits for force_ack
 	 * to equal force_seq, stores force (enum shm_force), then increments
 	 * force_seq (release) and kicks the checker; the checker applies it
