@@ -77,6 +77,11 @@ struct http_msg;
 #define STATS_HTTP_FORM (-1)
 int stats_http_serve(struct weir_proc *p, const struct proxy_conf *px, const struct http_msg *req,
 		     int admin, int close, struct sbuf *out);
+/* `http-request use-service prometheus-exporter` (src/stats/stats_prom.c):
+ * appends the whole response (HAProxy 2.6's metrics, text format 0.0.4)
+ * and returns 200, or returns 400, nothing appended, for a query with an
+ * unknown scope. */
+int stats_prom_serve(struct weir_proc *p, const struct http_msg *req, int close, struct sbuf *out);
 /* HAProxy's answer to an admin POST: 303 to `<stats uri>;st=<WORD>`.
  * Returns 303. */
 int stats_http_admin_reply(const struct proxy_conf *px, const struct http_msg *req,

@@ -72,6 +72,13 @@ int stats_health_force(struct weir_proc *p, void *shm, uint32_t srv, uint32_t wh
  * SRV record srv. */
 void stats_health_kill(void *shm, uint32_t srv);
 
+/* stats_html.c, for the HTTP services: a `show stat` CSV line split in
+ * place on its commas (text fields unquoted), at most max fields; and the
+ * origin-form target of a request (an absolute form's path). */
+struct http_msg;
+void stats_split_fields(char *line, char **f, int *nf, int max);
+void stats_req_target(const struct http_msg *req, const char **p, size_t *n);
+
 /* The dumps. */
 int stats_csv_show(struct stats_ctx *c);
 void stats_csv_header(struct sbuf *out);

@@ -49,8 +49,7 @@ struct csv_view {
 
 /* ------------------------------------------------------------ request */
 
-/* The origin-form target of the request (absolute form: from its path). */
-static void req_target(const struct http_msg *req, const char **p, size_t *n)
+void stats_req_target(const struct http_msg *req, const char **p, size_t *n)
 {
 	const char *u = http_str_ptr(req, req->uri);
 	size_t len = req->uri.len;
@@ -101,7 +100,7 @@ static int parse_request(const struct proxy_conf *px, const struct http_msg *req
 	size_t ul = strlen(o->uri);
 	if (!req || !req->uri.len)
 		return 0;
-	req_target(req, &t, &n);
+	stats_req_target(req, &t, &n);
 	if (n < ul || memcmp(t, o->uri, ul) != 0)
 		return 0;
 	const char *rest = t + ul;
@@ -172,12 +171,16 @@ static char *split_one(char *p, char **field)
 	return next ? next + 1 : NULL;
 }
 
-/* Splits line (NUL-terminated, no '\n') on commas into v->f. */
-static void split_fields(char *line, char **f, int *nf)
+void stats_split_fields(char *line, char **f, int *nf, int max)
 {
 	*nf = 0;
-	for (char *p = line; p && *nf < MAX_COLS;)
+	for (char *p = line; p && *nf < max;)
 		p = split_one(p, &f[(*nf)++]);
+}
+
+static void split_fields(char *line, char **f, int *nf)
+{
+	stats_split_fields(line, f, nf, MAX_COLS);
 }
 
 static const char *fld(const struct csv_view *v, const char *name)

@@ -43,7 +43,7 @@ static void answer(struct session *s, enum stats_admin_st st)
 {
 	struct http_txn *t = s->txn;
 	struct sbuf sb = { 0 };
-	int code = stats_http_admin_reply(s->be->px, &t->req, st, 0, &sb);
+	int code = stats_http_admin_reply(s->be ? s->be->px : s->fe, &t->req, st, 0, &sb);
 	http_reply_local(s, &sb, code, 0);
 	sbuf_free(&sb);
 }

@@ -831,11 +831,17 @@ static int request_verdict(struct session *s, struct http_act_ctx *c, enum http_
 		t->log_level = HTTP_LOG_SILENT;
 		sess_close(s);
 		return 1;
-	case HTTP_V_SERVICE:
-		/* services (prometheus-exporter, ...) arrive with observability */
-		sess_set_term(s, 'P', 'R');
-		reply_error(s, 503, 0);
-		return 1;
+	case HTTP_V_SERVICE: {
+		/* prometheus-exporter, the only service (rule_act.c) */
+		count_fe(s, offsetof(struct shm_fe_shard, intercepted));
+		sess_set_term(s, 'L', 'R');
+		int code = stats_prom_serve(s->w->p, &t->req, 0, &sb);
+		if (code == 200)
+			http_reply_local(s, &sb, code, 0);
+		else
+			reply_error(s, code, 0);
+		break;
+	}
 	case HTTP_V_ERROR:
 		sess_set_term(s, 'P', 'R');
 		reply_error(s, 500, 1);
@@ -998,10 +1004,11 @@ static int stats_admin_allowed(struct session *s, const struct proxy_conf *px)
 	return 0;
 }
 
-static int serve_stats(struct session *s)
+/* The stats page of px: the chosen backend's, or the frontend's own when
+ * no backend is chosen (the guides' `frontend stats` has none). */
+static int serve_stats(struct session *s, const struct proxy_conf *px)
 {
 	struct http_txn *t = s->txn;
-	const struct proxy_conf *px = s->be->px;
 	if (!px->stats.enabled)
 		return 0;
 	struct sbuf sb = { 0 };
@@ -1125,7 +1132,8 @@ static void process_request(struct session *s)
 		return;
 	s->be = switch_backend(s);
 	if (!s->be) {
-		http_fail(s, 503, 'S', 'C');
+		if (!serve_stats(s, s->fe))
+			http_fail(s, 503, 'S', 'C');
 		return;
 	}
 	t->smp.be = s->be->px;
@@ -1133,7 +1141,7 @@ static void process_request(struct session *s)
 	sess_backend_chosen(s);
 	if (s->be->px != s->fe && run_req_rules(s, s->be->px))
 		return;
-	if (serve_stats(s))
+	if (serve_stats(s, s->be->px))
 		return;
 	if (add_forwardfor(s) < 0) {
 		http_fail(s, 500, 'P', 'R');

@@ -19,12 +19,13 @@ DAEMON_TESTS = tests/integration/daemon/balance.sh tests/integration/daemon/relo
 	tests/integration/daemon/errorpages.sh tests/integration/daemon/framing.sh \
 	tests/integration/daemon/statsadmin.sh tests/integration/daemon/ipacl.sh \
 	tests/integration/daemon/httpmodes.sh tests/integration/daemon/logopts.sh \
-	tests/integration/daemon/healthctl.sh
+	tests/integration/daemon/healthctl.sh tests/integration/daemon/prometheus.sh
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += tests/tools/rawhttp.py tests/tools/slowloris.py tests/tools/wstest.py \
 	tests/tools/httpload.py tests/tools/framesrv.py tests/tools/framecli.py \
 	tests/tools/httpmodes.py
-EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py
+EXTRA_DIST += tests/integration/daemon-lib.sh $(DAEMON_TESTS) tests/tools/tcpload.py \
+	tests/integration/daemon/prometheus-types.txt
 # health checks against real servers from Debian packages (redis,
 # PostgreSQL, MariaDB; contrib/quickstart test installs them with
 # tests/integration/checks/install-servers.sh) and weir's own backend

@@ -20,9 +20,8 @@
 #
 # PROXY=haproxy runs the same script against HAProxy 2.6 (run by hand on
 # loopback with -db); every check passes there too. What differs:
-#  - use-service: HAProxy serves the Prometheus metrics (checked: a line
-#    starting "haproxy_"); weir has no service yet and answers 503 with
-#    termination state PR in its log (checked for weir only);
+#  - use-service: both serve the Prometheus metrics; weir's log line is
+#    checked for weir only (termination state LR);
 #  - tarpit: HAProxy keeps the client connection open after the 500, weir
 #    closes it, so the time is measured to the response, not the close;
 #  - header names: HAProxy writes them in lower case, the checks ignore case;
@@ -221,16 +220,14 @@ h=$(curl -s -D - -o /dev/null "http://127.0.0.1:$F_AFTER/deny" | tr -d '\r')
 check "http-after-response del-header applies to a local 403 too (no Cache-Control)" \
 	test "$(head -1 <<<"$h" | cut -d' ' -f2)/$(grep -ci '^Cache-Control:' <<<"$h")" = 403/0
 
-# 8. use-service
+# 8. use-service (prometheus.sh checks the metrics themselves)
 st=$(curl -s -o "$T_TMP/svc.body" -w '%{http_code}' "http://127.0.0.1:$F_SVC/metrics")
-if [ "$PROXY" = haproxy ]; then
-	check "use-service prometheus-exporter: HAProxy serves the metrics ($st)" \
-		grep -q '^haproxy_' "$T_TMP/svc.body"
-else
-	check "use-service prometheus-exporter: weir answers 503 for now ($st)" test "$st" = 503
-	check "... and logs it as intercepted by the proxy (503, PR)" wait_log ' 503 ' 5
-	check "... the log line has termination state PR" \
-		grep -q 'svc.* 503 .* PR-' "$T_TMP/weir.log"
+check "use-service prometheus-exporter: the metrics are served ($st)" \
+	grep -q '^haproxy_frontend_http_requests_total{proxy="svc"}' "$T_TMP/svc.body"
+if [ "$PROXY" != haproxy ]; then
+	wait_log ' LR-' 5
+	check "... and logged as intercepted by the proxy (200, LR)" \
+		grep -qE 'svc .* 200 .* LR-' "$T_TMP/weir.log"
 fi
 
 # 9. http-reuse: sequences of client connections, each closed before the

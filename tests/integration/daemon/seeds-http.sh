@@ -46,8 +46,8 @@
 #   check headers), s000-19 (stick tables); TLS only: s000-01 (its global
 #   TLS tuning), s000-13, s000-15, s000-18 (and stick tables), s002-06
 #   (global TLS tuning); later features: s000-16, s001-04, s002-05 (stats
-#   page), s000-17, s001-05 (Prometheus), s000-23 (TLS, stick tables,
-#   Prometheus; its plain side is s001-07's 301), s002-08 (stick tables:
+#   page), s000-23 (TLS, stick tables, Prometheus; its plain side is
+#   s001-07's 301), s002-08 (stick tables:
 #   track-sc and sc_* rates).
 # Cookie persistence (`cookie SERVERID insert` in s000-04, s001-02,
 # s002-02, s002-04, s002-10) and stick-on are not asserted here.
@@ -374,6 +374,29 @@ down
 if start s001-07-https-hardening.cfg plain; then
 	req "$(bind_port https_frontend 18080)" -H 'Host: www.example.com' '/login?next=/a'
 	expect "redirect scheme https code 301" "$ST $(hdr Location)" "301 https://www.example.com/login?next=/a"
+fi
+down
+
+# the guides' Prometheus setups: metrics on /metrics, the stats page
+# beside them on a frontend that has no backend at all
+if start s000-17-prometheus-exporter.cfg plain; then
+	req "$FE" /metrics
+	expect "/metrics status" "$ST" 200
+	expect "/metrics content-type" "$(hdr Content-Type)" "text/plain; version=0.0.4"
+	expect "/metrics has the stats frontend's sessions" \
+		"$(grep -c '^haproxy_frontend_current_sessions{proxy="stats"}' <<<"$B")" 1
+	req "$FE" /stats
+	expect "/stats (the frontend's own page) status" "$ST" 200
+	req "$FE" /other
+	expect "anything else: no backend" "$ST" 503
+fi
+down
+
+if start s001-05-prometheus-frontend.cfg plain; then
+	req "$FE" /metrics
+	expect "/metrics status" "$ST" 200
+	expect "/metrics names the prometheus frontend" \
+		"$(grep -c '^haproxy_frontend_http_requests_total{proxy="prometheus"}' <<<"$B")" 1
 fi
 down
 
