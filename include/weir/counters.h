@@ -19,6 +19,10 @@
  *          GAUGE one value in the object's record, updated with atomics by
  *                every writer: for what must be exact across workers (current
  *                sessions and queue, that `maxconn`/`leastconn` rely on)
+ *          AVG   per-worker shard holding a running mean in ms (struct
+ *                shm_avg: exact over the first 1024 samples, then sliding
+ *                over about the last 1024, HAProxy's window); readers weigh
+ *                the shards by their samples
  *          GMAX  one value in the record, raised with an atomic max. The
  *                rate maxima are raised by the stats process, which sums
  *                the shards' rates once a second (no worker sees the
@@ -112,6 +116,14 @@
 	  "Total number of HTTP responses that were compressed since the worker process started.") \
 	X(lastsess, 55, 0, 0, 1, 1, SMAX, "last_session_seconds", "", \
 	  "Number of seconds since last session assigned to server/backend.") \
+	X(qtime, 58, 0, 0, 1, 1, AVG, "queue_time_average_seconds", "", \
+	  "Avg. queue time for last 1024 successful connections.") \
+	X(ctime, 59, 0, 0, 1, 1, AVG, "connect_time_average_seconds", "", \
+	  "Avg. connect time for last 1024 successful connections.") \
+	X(rtime, 60, 0, 0, 1, 1, AVG, "response_time_average_seconds", "", \
+	  "Avg. response time for last 1024 successful connections.") \
+	X(ttime, 61, 0, 0, 1, 1, AVG, "total_time_average_seconds", "", \
+	  "Avg. total time for last 1024 successful connections.") \
 	X(conn_rate, 77, 0, 1, 0, 0, RATE, "", "", \
 	  "Current number of connections per second over last elapsed second.") \
 	X(conn_rate_max, 78, 0, 1, 0, 0, GMAX, "connections_rate_max", "", \
@@ -161,7 +173,7 @@ enum shm_counter {
 enum shm_kind { SHM_KIND_LI = 0, SHM_KIND_FE, SHM_KIND_BE, SHM_KIND_SRV, SHM_KIND__COUNT };
 
 enum shm_store { SHM_STORE_SUM = 0, SHM_STORE_SMAX, SHM_STORE_RATE, SHM_STORE_GAUGE,
-		 SHM_STORE_GMAX };
+		 SHM_STORE_GMAX, SHM_STORE_AVG };
 
 /* A counter as data: what stats and the Prometheus exporter iterate over. */
 struct shm_counter_desc {

@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 7
+#define SHM_LAYOUT_VERSION 8
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -136,7 +136,17 @@ struct shm_proc {
 #define SHM__CAT(a, b) SHM__CAT_(a, b)
 #define SHM__CAT_(a, b) a##b
 
+/* An AVG counter's shard: the sum of its samples (ms) and how many it
+ * holds, at most SHM_AVG_SAMPLES; the mean is sum / n. */
+#define SHM_AVG_SAMPLES 1024
+struct shm_avg {
+	uint64_t sum;
+	uint64_t n;
+};
+
 #define SHM__SHARD_SUM(f) uint64_t f;
+#define SHM__SHARD_AVG(f) struct shm_avg f;
+#define SHM__REC_AVG(f)
 #define SHM__SHARD_SMAX(f) uint64_t f;
 #define SHM__SHARD_RATE(f) struct shm_freq f;
 #define SHM__SHARD_GAUGE(f)

@@ -153,6 +153,20 @@ static inline void shm_shard_add(uint64_t *ctr, uint64_t n)
 	__atomic_store_n(ctr, __atomic_load_n(ctr, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
+/* One sample (ms) into an AVG counter's shard: the exact mean over the
+ * first SHM_AVG_SAMPLES, then each new sample replaces an average one
+ * (HAProxy's sliding window of about the last 1024). */
+static inline void shm_avg_add(struct shm_avg *a, uint64_t v)
+{
+	uint64_t n = __atomic_load_n(&a->n, __ATOMIC_RELAXED);
+	uint64_t sum = __atomic_load_n(&a->sum, __ATOMIC_RELAXED);
+	if (n < SHM_AVG_SAMPLES)
+		__atomic_store_n(&a->n, n + 1, __ATOMIC_RELAXED);
+	else
+		sum -= sum / SHM_AVG_SAMPLES;
+	__atomic_store_n(&a->sum, sum + v, __ATOMIC_RELAXED);
+}
+
 static inline void shm_shard_max(uint64_t *ctr, uint64_t v)
 {
 	if (__atomic_load_n(ctr, __ATOMIC_RELAXED) < v)

@@ -14,6 +14,7 @@
 #define SHM__SEL_1(a, b) a
 #define SHM__OFF_SUM(sh, rc, f) (int)offsetof(struct sh, f)
 #define SHM__OFF_SMAX(sh, rc, f) (int)offsetof(struct sh, f)
+#define SHM__OFF_AVG(sh, rc, f) (int)offsetof(struct sh, f)
 #define SHM__OFF_RATE(sh, rc, f) (int)offsetof(struct sh, f)
 #define SHM__OFF_GAUGE(sh, rc, f) (int)offsetof(struct rc, f)
 #define SHM__OFF_GMAX(sh, rc, f) (int)offsetof(struct rc, f)
@@ -98,8 +99,15 @@ static uint64_t read_shards(void *base, enum shm_kind kind, uint32_t obj,
 	uint64_t v = 0;
 	if (d->store == SHM_STORE_RATE)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t sum = 0, n = 0;
 	for (uint32_t w = 0; w < nw; w++) {
 		char *p = (char *)shm_shard(base, w, kind, obj) + d->off[kind];
+		if (d->store == SHM_STORE_AVG) {
+			const struct shm_avg *a = (const struct shm_avg *)(void *)p;
+			sum += __atomic_load_n(&a->sum, __ATOMIC_RELAXED);
+			n += __atomic_load_n(&a->n, __ATOMIC_RELAXED);
+			continue;
+		}
 		if (d->store == SHM_STORE_RATE) {
 			v += shm_freq_read((const struct shm_freq *)(void *)p, (uint32_t)ts.tv_sec,
 					   (uint32_t)(ts.tv_nsec / 1000000));
@@ -108,6 +116,9 @@ static uint64_t read_shards(void *base, enum shm_kind kind, uint32_t obj,
 		uint64_t x = __atomic_load_n((uint64_t *)(void *)p, __ATOMIC_RELAXED);
 		v = d->store == SHM_STORE_SMAX ? (x > v ? x : v) : v + x;
 	}
+	/* each worker's mean weighs by its samples */
+	if (d->store == SHM_STORE_AVG)
+		return n ? (sum + n / 2) / n : 0;
 	return v;
 }
 

@@ -521,7 +521,7 @@ static const struct csv_col csv_cols[] = {
 	CTRH(hrsp_5xx), CTRH(hrsp_other), FILL(hanafail), CTRH(req_rate), CTRH(req_rate_max),
 	CTRH(req_tot), CTR(cli_abrt), CTR(srv_abrt), CTRH(comp_in), CTRH(comp_out),
 	CTRH(comp_byp), CTRH(comp_rsp), FILL(lastsess), FILL(last_chk), FILL(last_agt),
-	NONE(qtime), NONE(ctime), NONE(rtime), NONE(ttime), FILL(agent_status),
+	CTR(qtime), CTR(ctime), CTR(rtime), CTR(ttime), FILL(agent_status),
 	FILL(agent_code), FILL(agent_duration), FILL(check_desc), FILL(agent_desc),
 	FILL(check_rise), FILL(check_fall), FILL(check_health), FILL(agent_rise),
 	FILL(agent_fall), FILL(agent_health), FILL(addr), FILL(cookie), FILL(mode), FILL(algo),

@@ -466,12 +466,22 @@ static void release_server(struct session *s)
 	}
 }
 
+/* The transaction's times, for the server's and backend's means (a
+ * response is needed: without one, Tr is -1 and nothing counts). */
+static void txn_time_stats(struct session *s)
+{
+	struct http_txn *t = s->txn;
+	long tr = t->t_res && t->t_sent ? (long)(t->t_res - t->t_sent) : -1;
+	sess_time_stats(s, s->tw, s->tc, tr, (long)(wk_now_ms() - t->t_start));
+}
+
 void http_txn_end(struct session *s)
 {
 	struct http_txn *t = s->txn;
 	struct wk_be *be = s->be;
 	int had_slot = s->has_slot;
 	count_status(s, t->res_status);
+	txn_time_stats(s);
 	http_log(s);
 	t->nreq++;
 	release_server(s);
@@ -513,6 +523,7 @@ void http_closing(struct session *s)
 	struct http_txn *t = s->txn;
 	if (t->log_level != HTTP_LOG_SILENT && !(t->rq == RQ_HEAD && !t->t_first && t->nreq > 0)) {
 		count_status(s, t->res_status);
+		txn_time_stats(s);
 		http_log(s);
 	}
 	/* the transaction's connection is closed by sess_close() (s->srvc) */

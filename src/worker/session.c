@@ -222,6 +222,39 @@ static void count_server_session(struct session *s)
 	shm_shard_max(&bs->lastsess, wall);
 }
 
+/* HAProxy's time statistics of a session (an HTTP transaction) that
+ * reached a server: its queue, connect, response (0 in TCP) and total
+ * times in ms go into the running means (qtime, ctime, rtime, ttime) and
+ * the maxima of its server and backend. One that never connected, or got
+ * no response, counts nothing: HAProxy's "successful connections". Plain
+ * stores into this worker's shards, no atomic read-modify-write. */
+void sess_time_stats(struct session *s, long tw, long tc, long tr, long tt)
+{
+	if (s->srv < 0 || !s->be || tc < 0 || tr < 0 || tt < 0)
+		return;
+	void *shm = s->w->p->shm;
+	uint32_t wk = (uint32_t)s->w->p->worker;
+	struct shm_srv_shard *ss = shm_srv_shard(shm, wk, (uint32_t)s->srv);
+	struct shm_be_shard *bs = shm_be_shard(shm, wk, s->be->be);
+	uint64_t q = tw > 0 ? (uint64_t)tw : 0, c = (uint64_t)tc, r = (uint64_t)tr, t = (uint64_t)tt;
+	shm_avg_add(&ss->qtime, q);
+	shm_avg_add(&ss->ctime, c);
+	shm_avg_add(&ss->rtime, r);
+	shm_avg_add(&ss->ttime, t);
+	shm_avg_add(&bs->qtime, q);
+	shm_avg_add(&bs->ctime, c);
+	shm_avg_add(&bs->rtime, r);
+	shm_avg_add(&bs->ttime, t);
+	shm_shard_max(&ss->qtime_max, q);
+	shm_shard_max(&ss->ctime_max, c);
+	shm_shard_max(&ss->rtime_max, r);
+	shm_shard_max(&ss->ttime_max, t);
+	shm_shard_max(&bs->qtime_max, q);
+	shm_shard_max(&bs->ctime_max, c);
+	shm_shard_max(&bs->rtime_max, r);
+	shm_shard_max(&bs->ttime_max, t);
+}
+
 /* ------------------------------------------------------------ logging */
 
 /* The address the client connected to, asked of the kernel only when a
@@ -370,10 +403,12 @@ void sess_close(struct session *s)
 		dequeue(s);
 	relay_stop(s);
 	count_aborts(s);
-	if (s->txn)
+	if (s->txn) {
 		http_closing(s);
-	else
+	} else {
+		sess_time_stats(s, s->tw, s->tc, 0, (long)(wk_now_ms() - s->t_accept));
 		log_session(s);
+	}
 	release_counts(s);
 	free_events(s);
 	if (s->cli.fd >= 0)

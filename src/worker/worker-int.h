@@ -173,6 +173,9 @@ int sess_check_connect(struct session *s);
 const struct sockaddr_storage *sess_frontend_addr(struct session *s);
 struct log_sess;
 void sess_fill_log(struct session *s, struct log_sess *ls, int64_t now);
+/* A session or transaction that reached a server: its times (ms; tr 0 in
+ * TCP, -1 no response) into the time statistics (session.c). */
+void sess_time_stats(struct session *s, long tw, long tc, long tr, long tt);
 /* HTTP: the backend is chosen (count it), then get a server and connect. */
 void sess_backend_chosen(struct session *s);
 struct wk_be *sess_be_of(struct session *s, const struct proxy_conf *bpx);

@@ -375,6 +375,28 @@ END_TEST
 
 /* ------------------------------------------------------- real segment */
 
+/* AVG counters: the exact mean over the first 1024 samples, then a window
+ * that forgets old ones: after 4096 samples of 10 ms the mean of an early
+ * burst of 1000 ms samples is gone. */
+START_TEST(avg_counter)
+{
+	struct shm_avg a = { 0 };
+	shm_avg_add(&a, 100);
+	shm_avg_add(&a, 300);
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_uint_eq(a.sum / a.n, 200);
+	for (int i = 0; i < 1022; i++)
+		shm_avg_add(&a, 1000);
+	ck_assert_uint_eq(a.n, SHM_AVG_SAMPLES);
+	ck_assert_uint_eq(a.sum, 100 + 300 + 1022 * 1000);
+	for (int i = 0; i < 4096; i++)
+		shm_avg_add(&a, 10);
+	ck_assert_uint_eq(a.n, SHM_AVG_SAMPLES);
+	ck_assert_uint_le(a.sum / a.n, 30);
+	ck_assert_uint_ge(a.sum / a.n, 10);
+}
+END_TEST
+
 START_TEST(shared_round_trip)
 {
 	struct cfg *cfg = t_load_ok("listen app\n  bind :80\n  server s1 127.0.0.1:81\n"
@@ -490,6 +512,7 @@ static Suite *shm_suite(void)
 	tc = tcase_create("counters");
 	tcase_add_test(tc, counters_table);
 	tcase_add_test(tc, freq_counter);
+	tcase_add_test(tc, avg_counter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("segment");
 	tcase_add_test(tc, shared_round_trip);

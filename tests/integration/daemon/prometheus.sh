@@ -46,6 +46,9 @@ CFG
 check "weir starts" start_weir "$T_TMP/weir.cfg"
 sleep 1.5
 for i in 1 2 3 4 5 6; do curl -s -o /dev/null "http://127.0.0.1:$FE/"; done
+# one slow answer: 300 ms of response time among the 8 last requests
+curl -s -o /dev/null -H 'X-Delay-Ms: 300' "http://127.0.0.1:$FE/"
+curl -s -o /dev/null "http://127.0.0.1:$FE/"
 
 M=$T_TMP/metrics
 code=$(curl -s -D "$T_TMP/head" -o "$M" -w '%{http_code}' "http://127.0.0.1:$ST/metrics")
@@ -56,12 +59,21 @@ check "every # TYPE line is HAProxy 2.6's, in its order ($(grep -c '^# TYPE' "$M
 	cmp -s <(grep '^# TYPE' "$M") "$WEIR_SRCDIR/tests/integration/daemon/prometheus-types.txt"
 check "every metric has its # HELP" test "$(grep -c '^# HELP' "$M")" -eq "$(grep -c '^# TYPE' "$M")"
 val() { grep -F "$1 " "$M" | head -1 | awk '{print $NF}'; }
-check "6 requests counted on fe ($(val 'haproxy_frontend_http_requests_total{proxy="fe"}'))" \
-	test "$(val 'haproxy_frontend_http_requests_total{proxy="fe"}')" = 6
-check "... 6 2xx responses on be ($(val 'haproxy_backend_http_responses_total{proxy="be",code="2xx"}'))" \
-	test "$(val 'haproxy_backend_http_responses_total{proxy="be",code="2xx"}')" = 6
-check "... all 6 on s1, the only one up ($(val 'haproxy_server_sessions_total{proxy="be",server="s1"}'))" \
-	test "$(val 'haproxy_server_sessions_total{proxy="be",server="s1"}')" = 6
+check "8 requests counted on fe ($(val 'haproxy_frontend_http_requests_total{proxy="fe"}'))" \
+	test "$(val 'haproxy_frontend_http_requests_total{proxy="fe"}')" = 8
+check "... 8 2xx responses on be ($(val 'haproxy_backend_http_responses_total{proxy="be",code="2xx"}'))" \
+	test "$(val 'haproxy_backend_http_responses_total{proxy="be",code="2xx"}')" = 8
+check "... all 8 on s1, the only one up ($(val 'haproxy_server_sessions_total{proxy="be",server="s1"}'))" \
+	test "$(val 'haproxy_server_sessions_total{proxy="be",server="s1"}')" = 8
+# HAProxy's means over the last 1024 (here all 8): one 300 ms among 8
+r=$(val 'haproxy_backend_response_time_average_seconds{proxy="be"}')
+check "the backend's mean response time: about 300/8 ms ($r s)" between "$r" 0.036 0.045
+r=$(val 'haproxy_server_max_response_time_seconds{proxy="be",server="s1"}')
+check "s1's longest response: about 0.3 s ($r s)" between "$r" 0.299 0.330
+t=$(val 'haproxy_backend_total_time_average_seconds{proxy="be"}')
+check "the mean total time is at least the response time's ($t s)" between "$t" 0.036 0.100
+check "show stat agrees: rtime 38 ms or so ($(stats_cmd "$SOCK" 'show stat' | awk -F, '$1=="be" && $2=="BACKEND" {print $61}'))" \
+	between "$(stats_cmd "$SOCK" 'show stat' | awk -F, '$1=="be" && $2=="BACKEND" {print $61}')" 36 45
 check "s1 UP: state=\"UP\" 1" test "$(val 'haproxy_server_status{proxy="be",server="s1",state="UP"}')" = 1
 check "s2 dead: state=\"DOWN\" 1, UP 0" \
 	test "$(val 'haproxy_server_status{proxy="be",server="s2",state="DOWN"}')/$(val 'haproxy_server_status{proxy="be",server="s2",state="UP"}')" = 1/0
