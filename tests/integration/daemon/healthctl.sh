@@ -195,10 +195,19 @@ out=$(spread 50)
 check "n takes connections again ($out)" test "$(json names.n <<<"$out")" -ge 5
 
 # --- agent
+# says() WORDS: the agent's next answer, then one agent-inter and a margin.
+# A reply without a state word ("100%") changes no state, so a forced one
+# holds until the test asks the agent for "up".
+says() { echo "$1" >"$T_TMP/agent.next"; mv "$T_TMP/agent.next" "$T_TMP/agent.reply"; sleep 1.2; }
+says "100%"
 check "set server agent down: an empty reply" test -z "$(cmd 'set server lb/g agent down')"
 s=$(col g status)
 check "g is DOWN (agent) at once ($s)" test "$s" = "DOWN (agent)"
 check "logged 'changed from CLI'" logged "Server lb/g is DOWN, changed from CLI."
+sleep 1.2
+check "a reply without a state word keeps the forced state ($(col g status))" \
+	test "$(col g status)" = "DOWN (agent)"
+echo up >"$T_TMP/agent.next"; mv "$T_TMP/agent.next" "$T_TMP/agent.reply"
 check "the agent's next 'up' brings g back" until_status g UP 3
 echo down >"$T_TMP/agent.next"; mv "$T_TMP/agent.next" "$T_TMP/agent.reply"
 check "the agent says down: DOWN (agent)" until_status g "DOWN (agent)" 3
@@ -250,6 +259,7 @@ check "page: a 'no check'" test "$(col a status)" = "no check"
 r=$(post "s=a&action=ehlth&b=lb")
 check "page: Health enable: DONE, a UP ($r, $(col a status))" \
 	test "${r##*;st=}|$(col a status)" = "DONE|UP"
+says "100%"
 r=$(post "s=g&action=adown&b=lb")
 s=$(col g status)
 check "page: Agent force DOWN: DONE, g DOWN (agent) ($r, $s)" \
