@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 8
+#define SHM_LAYOUT_VERSION 9
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -293,7 +293,8 @@ enum shm_obs_event {
  *   stats    admin, weight_user (set server ... state / weight, and the
  *            stats page's admin forms the workers hand it), ctl, and the
  *            force mailbox (force, force_seq) the checker answers in
- *            force_ack, kill_seq (`shutdown sessions server`)
+ *            force_ack, kill_seq (`shutdown sessions server`), the
+ *            runtime address rt_* (`set server ... addr`)
  *   workers  the counters in `c` (scur, qcur: atomics) and their shards,
  *            obs_consec and obs_last (`observe`)
  * The weight a balancer uses is weight_user * weight_pct / 100; readers
@@ -354,6 +355,15 @@ struct shm_srv {
 	uint32_t force_ack;
 	/* stats: `shutdown sessions server` count (see shm_header.kill_gen) */
 	uint32_t kill_seq;
+	/* stats: `set server ... addr <ip> [port <p>]`, under a seqlock:
+	 * rt_seq is odd while stats writes and 0 while the configured address
+	 * holds; readers (workers at each connect, the checker before each
+	 * check, stats) copy the fields between two equal even reads
+	 * (shm_srv_rt_addr in shm.h) */
+	uint32_t rt_seq;
+	uint32_t rt_ip[4];        /* network order, AF_INET in rt_ip[0] */
+	uint16_t rt_port;         /* 0: the configured port (or port map) */
+	uint16_t rt_family;       /* AF_INET or AF_INET6 */
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */
 } SHM_ALIGNED;

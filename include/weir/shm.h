@@ -89,6 +89,30 @@ static inline int shm_srv_agent_on(const struct shm_srv *s)
 	       !(__atomic_load_n(&s->ctl, __ATOMIC_RELAXED) & SHM_CTL_AGENT_OFF);
 }
 
+/* A server's runtime address (`set server ... addr`): 1 with its version,
+ * family, address (network order) and port (0: the configured one); 0
+ * while the configured address holds. A writer in progress (odd version)
+ * is waited out; it stores a few words. */
+static inline int shm_srv_rt_addr(const struct shm_srv *s, uint32_t *seq, uint16_t *family,
+				  uint32_t ip[4], uint16_t *port)
+{
+	for (;;) {
+		uint32_t a = __atomic_load_n(&s->rt_seq, __ATOMIC_ACQUIRE);
+		*seq = a;
+		if (a == 0)
+			return 0;
+		if (a & 1)
+			continue;
+		*family = __atomic_load_n(&s->rt_family, __ATOMIC_RELAXED);
+		*port = __atomic_load_n(&s->rt_port, __ATOMIC_RELAXED);
+		for (int i = 0; i < 4; i++)
+			ip[i] = __atomic_load_n(&s->rt_ip[i], __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&s->rt_seq, __ATOMIC_RELAXED) == a)
+			return 1;
+	}
+}
+
 static inline struct shm_li *shm_listener(void *base, uint32_t i)
 {
 	return (struct shm_li *)shm_rec(base, SHM_R_LI, i);

@@ -462,6 +462,7 @@ static void agent_run(evutil_socket_t fd, short what, void *arg)
 		checker_schedule(c);
 		return;
 	}
+	checker_follow_addr(c, c->conf->agent_addr != NULL, 1);
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	agent_start(c);

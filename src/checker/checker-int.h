@@ -78,6 +78,7 @@ struct chk {
 	struct ssl_ctx_st *ssl_ctx;         /* servers checked over TLS (check_ssl.c) */
 	struct ssl_st *ssl;                 /* the running check's TLS, NULL: plain */
 	uint64_t conn_start_ms;             /* monotonic, when the last connect began */
+	uint32_t addr_seq;                  /* the server's rt_seq c->addr follows */
 	uint64_t ssl_deadline;              /* monotonic ms, bounds the handshake */
 };
 
@@ -124,6 +125,11 @@ struct sbuf;
 /* The PROXY protocol header of c's connection: version 1 from the
  * socket's two ends, version 2 a LOCAL header (check_ssl.c). */
 void check_ssl_proxy_header(const struct chk *c, int version, struct sbuf *out);
+
+/* `set server ... addr`: points c->addr at the server's runtime address
+ * when it moved, but the parts a `fixed_addr` (`addr`, `agent-addr`) or a
+ * `fixed_port` (`port`, `agent-port`) pin. One load when nothing moved. */
+void checker_follow_addr(struct chk *c, int fixed_addr, int fixed_port);
 
 /* Monotonic milliseconds (the clock check durations are measured on). */
 uint64_t checker_now_ms(void);

@@ -160,6 +160,7 @@ static void checker_run(evutil_socket_t fd, short what, void *arg)
 		c->in_maint = 0;
 		check_state_resume(c);
 	}
+	checker_follow_addr(c, c->conf->check_addr != NULL, c->conf->check_port != 0);
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	c->kind->start(c);
@@ -245,6 +246,32 @@ static const char *checker_address(struct chk *c)
 	}
 	checker_set_port(&c->addr, port);
 	return NULL;
+}
+
+void checker_follow_addr(struct chk *c, int fixed_addr, int fixed_port)
+{
+	const struct shm_srv *r = shm_server(c->p->shm, c->srv);
+	if (__atomic_load_n(&r->rt_seq, __ATOMIC_ACQUIRE) == c->addr_seq)
+		return;
+	uint16_t fam, port;
+	uint32_t ip[4];
+	if (!shm_srv_rt_addr(r, &c->addr_seq, &fam, ip, &port))
+		return;
+	int family = c->addr.ss_family;
+	if (family != AF_INET && family != AF_INET6)
+		return;                       /* a UNIX socket has no IP to change */
+	int cur = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&c->addr)->sin6_port :
+			((struct sockaddr_in *)&c->addr)->sin_port);
+	if (!fixed_addr) {
+		memset(&c->addr, 0, sizeof(c->addr));
+		c->addr.ss_family = fam;
+		if (fam == AF_INET6)
+			memcpy(&((struct sockaddr_in6 *)&c->addr)->sin6_addr, ip, 16);
+		else
+			memcpy(&((struct sockaddr_in *)&c->addr)->sin_addr, ip, 4);
+		c->addrlen = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	}
+	checker_set_port(&c->addr, !fixed_port && port ? port : cur);
 }
 
 /* ------------------------------------------------------------ set up */

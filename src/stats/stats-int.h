@@ -52,6 +52,15 @@ void stats_obj_srv_status(void *shm, const struct shm_srv *s, struct sbuf *out);
 /* Seconds accumulated down, counting the current down period. */
 uint64_t stats_obj_srv_downtime(const struct shm_srv *s, uint64_t now_s);
 uint64_t stats_obj_now_s(void);
+/* A server's address as traffic goes to it now: the runtime one (`set
+ * server ... addr`), else the configured one; ip "" when it has none (a
+ * name, a UNIX socket). *port: the runtime port, else the configured
+ * one (0 for a port map or none). sc may be NULL. */
+struct server_conf;
+void stats_obj_srv_addr(const struct shm_srv *s, const struct server_conf *sc, char *ip, size_t n,
+			int *port);
+/* The server_conf of SRV record srv, NULL without a configuration. */
+const struct server_conf *stats_obj_srv_conf(const struct weir_proc *p, void *shm, uint32_t srv);
 
 /* stats_xfer.c: `_getsocks`, the listening sockets over SCM_RIGHTS on the
  * session's socket `fd`. 0 or -1. */

@@ -11,6 +11,7 @@
  * The stats page's admin form (stats_admin.c) writes through
  * stats_cli_set_state() too: one writer, one code path.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,9 +200,69 @@ static int apply_agent(struct stats_ctx *c, uint32_t srv, const char *arg)
 	return STATS_EXEC_OK;
 }
 
+/* `set server <b>/<s> addr <ip> [port <port>]`: HAProxy's replies ("IP
+ * changed from 'a' to 'b', port changed from ..."), but a port that is no
+ * port is refused whole rather than half applied. The write is a seqlock
+ * the workers and the checker read at each connect. */
+static int apply_addr(struct stats_ctx *c, uint32_t srv)
+{
+	const char *ipw = c->argc > 4 ? c->argv[4] : NULL;
+	const char *portw = c->argc > 6 && strcmp(c->argv[5], "port") == 0 ? c->argv[6] : NULL;
+	struct shm_srv *s = shm_server(c->shm, srv);
+	const struct server_conf *sc = stats_obj_srv_conf(c->p, c->shm, srv);
+	unsigned char a[16] = { 0 };
+	if (!ipw || (c->argc > 5 && !portw)) {
+		sbuf_adds(c->out, "set server <b>/<s> addr requires an address and optionally a port.\n");
+		return STATS_EXEC_OK;
+	}
+	int fam = inet_pton(AF_INET, ipw, a) == 1 ? AF_INET : inet_pton(AF_INET6, ipw, a) == 1 ?
+		  AF_INET6 : 0;
+	if (!fam) {
+		sbuf_printf(c->out, "Invalid addr '%s' by 'stats socket command'\n", ipw);
+		return STATS_EXEC_OK;
+	}
+	char *end = NULL;
+	long port = portw ? strtol(portw, &end, 10) : 0;
+	if (portw && (!*portw || *end || port < 1 || port > 65535 || !(*portw >= '0' && *portw <= '9'))) {
+		sbuf_printf(c->out, "Invalid port '%s': a port is 1 to 65535 (nothing changed) by "
+			    "'stats socket command'\n", portw);
+		return STATS_EXEC_OK;
+	}
+	if (sc && (sc->addr.kind == CFG_ADDR_UNIX || sc->addr.kind == CFG_ADDR_ABNS)) {
+		sbuf_adds(c->out, "This server's address is a UNIX socket: 'set server ... addr' changes "
+			  "IP addresses only.\n");
+		return STATS_EXEC_OK;
+	}
+	char old[INET6_ADDRSTRLEN], now[INET6_ADDRSTRLEN];
+	int old_port;
+	stats_obj_srv_addr(s, sc, old, sizeof(old), &old_port);
+	inet_ntop(fam, a, now, sizeof(now));
+	uint16_t new_port = portw ? (uint16_t)port : s->rt_seq ? s->rt_port : 0;
+	uint32_t seq = __atomic_load_n(&s->rt_seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->rt_seq, (seq + 1) | 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	uint32_t w[4];
+	memcpy(w, a, sizeof(w));
+	for (int i = 0; i < 4; i++)
+		__atomic_store_n(&s->rt_ip[i], w[i], __ATOMIC_RELAXED);
+	__atomic_store_n(&s->rt_family, (uint16_t)fam, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->rt_port, new_port, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->rt_seq, ((seq + 1) | 1) + 1, __ATOMIC_RELEASE);
+	if (strcmp(old, now) == 0)
+		sbuf_adds(c->out, "no need to change the addr");
+	else
+		sbuf_printf(c->out, "IP changed from '%s' to '%s'", *old ? old : "(none)", now);
+	if (portw && port == old_port)
+		sbuf_adds(c->out, ", no need to change the port");
+	else if (portw)
+		sbuf_printf(c->out, ", port changed from '%d' to '%ld'", old_port, port);
+	sbuf_adds(c->out, " by 'stats socket command'\n");
+	return STATS_EXEC_OK;
+}
+
 /* --------------------------------------------------------- handlers */
 
-/* `set server <b>/<s> state|weight|health|agent <value>` */
+/* `set server <b>/<s> state|weight|health|agent|addr <value>` */
 static int cmd_set_server(struct stats_ctx *c)
 {
 	uint32_t srv;
@@ -216,8 +277,10 @@ static int cmd_set_server(struct stats_ctx *c)
 		return apply_health(c, srv, c->argc > 4 ? c->argv[4] : NULL);
 	if (strcmp(what, "agent") == 0)
 		return apply_agent(c, srv, c->argc > 4 ? c->argv[4] : NULL);
-	sbuf_adds(c->out, "'set server <srv>' supports 'state', 'weight', 'health' and 'agent' in "
-		  "weir (not yet 'addr', 'check-addr', 'check-port', 'agent-addr', 'agent-port', "
+	if (strcmp(what, "addr") == 0)
+		return apply_addr(c, srv);
+	sbuf_adds(c->out, "'set server <srv>' supports 'state', 'weight', 'health', 'agent' and 'addr' "
+		  "in weir (not yet 'check-addr', 'check-port', 'agent-addr', 'agent-port', "
 		  "'agent-send', 'fqdn' or 'ssl').\n");
 	return STATS_EXEC_OK;
 }
@@ -331,9 +394,9 @@ static const struct stats_cmd stats_cmds[] = {
 	  "dump volatile server information for all known backends" },
 	{ "show proc", USER, stats_info_proc, "", "show the processes of this generation" },
 	{ "get weight", USER, cmd_get_weight, "<bk>/<srv>", "report a server's current weight" },
-	{ "set server", ADMIN, cmd_set_server, "<bk>/<srv> state|weight|health|agent <value>",
+	{ "set server", ADMIN, cmd_set_server, "<bk>/<srv> state|weight|health|agent|addr <value>",
 	  "change a server's state (ready, drain, maint), weight (N or N%), health or agent "
-	  "state (up, stopping, down)" },
+	  "state (up, stopping, down), or address (addr <ip> [port <port>])" },
 	{ "set weight", ADMIN, cmd_set_weight, "<bk>/<srv> <weight>",
 	  "change a server's weight (use 'set server ... weight')" },
 	{ "enable server", ADMIN, cmd_enable_server, "<bk>/<srv>",

@@ -441,14 +441,13 @@ static void f_addr(const struct csv_row *r, struct sbuf *o)
 		sbuf_adds(o, "unix");
 		return;
 	}
-	const struct sockaddr_storage *ss = &s->addr.ss;
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, sizeof(ip));
-	else if (ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, sizeof(ip));
+	int port;
+	stats_obj_srv_addr(r->srv, s, ip, sizeof(ip), &port);
+	if (!r->srv->rt_seq)
+		port = s->addr.port;
 	const char *host = *ip ? ip : s->addr.host ? s->addr.host : "";
 	int v6 = strchr(host, ':') != NULL;
-	sbuf_printf(o, "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", s->addr.port);
+	sbuf_printf(o, "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
 static void f_cookie(const struct csv_row *r, struct sbuf *o)

@@ -4,11 +4,13 @@
  * word. Runs in the stats process (and wherever stats_exec runs); reads
  * the segment only, from the records and names the master wrote.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "stats-int.h"
+#include "weir/cfg-t.h"
 #include "weir/checker.h"
 
 uint64_t stats_obj_now_s(void)
@@ -255,4 +257,38 @@ void stats_obj_srv_status(void *shm, const struct shm_srv *s, struct sbuf *out)
 	} else {
 		sbuf_adds(out, "DOWN");
 	}
+}
+
+void stats_obj_srv_addr(const struct shm_srv *s, const struct server_conf *sc, char *ip, size_t n,
+			int *port)
+{
+	uint32_t seq, a[4];
+	uint16_t fam, rport;
+	ip[0] = '\0';
+	*port = sc && !sc->addr.port_offset ? sc->addr.port : 0;
+	if (shm_srv_rt_addr(s, &seq, &fam, a, &rport)) {
+		inet_ntop(fam, a, ip, (socklen_t)n);
+		if (rport)
+			*port = rport;
+		return;
+	}
+	const struct sockaddr_storage *ss = sc ? &sc->addr.ss : NULL;
+	if (ss && ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, (socklen_t)n);
+	else if (ss && ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, (socklen_t)n);
+	else if (sc && sc->addr.kind == CFG_ADDR_INET && sc->addr.host && *sc->addr.host &&
+		 !sc->addr.is_name)
+		snprintf(ip, n, "%s", sc->addr.host);
+}
+
+const struct server_conf *stats_obj_srv_conf(const struct weir_proc *p, void *shm, uint32_t srv)
+{
+	const struct cfg *cfg = p ? p->cfg : NULL;
+	const struct shm_srv *s = shm_server(shm, srv);
+	const struct shm_be *be = shm_backend(shm, s->be_index);
+	if (!cfg || be->cfg_index >= (uint32_t)cfg->proxies.n)
+		return NULL;
+	const struct proxy_conf *px = cfg->proxies.v[be->cfg_index];
+	return srv - be->srv_first < (uint32_t)px->servers.n ? px->servers.v[srv - be->srv_first] : NULL;
 }

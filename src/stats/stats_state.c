@@ -76,18 +76,15 @@ static const struct server_conf *srv_conf(struct stats_ctx *c, const struct shm_
 	return i - be->srv_first < (uint32_t)px->servers.n ? px->servers.v[i - be->srv_first] : NULL;
 }
 
-/* The address without its port; "-" when there is none. */
-static void put_addr(const struct server_conf *sc, struct sbuf *o)
+/* The address without its port (the runtime one first); "-" when there
+ * is none. Its port in *port. */
+static void put_addr(const struct shm_srv *s, const struct server_conf *sc, struct sbuf *o,
+		     int *port)
 {
-	char ip[INET6_ADDRSTRLEN] = "";
-	const struct sockaddr_storage *ss = sc ? &sc->addr.ss : NULL;
-	if (ss && ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, sizeof(ip));
-	else if (ss && ss->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, sizeof(ip));
-	else if (sc && sc->addr.kind == CFG_ADDR_INET && sc->addr.host && *sc->addr.host &&
-		 !sc->addr.is_name)
-		snprintf(ip, sizeof(ip), "%s", sc->addr.host);
+	char ip[INET6_ADDRSTRLEN];
+	stats_obj_srv_addr(s, sc, ip, sizeof(ip), port);
+	if (sc && !s->rt_seq && sc->addr.port_offset)
+		*port = sc->addr.port;
 	sbuf_adds(o, *ip ? ip : "-");
 }
 
@@ -105,14 +102,15 @@ static void state_line(struct stats_ctx *c, const struct stats_ids *ids, uint32_
 	struct sbuf *o = c->out;
 	sbuf_printf(o, "%d %s %d %s ", ids->be[b], shm_name(c->shm, be->name_off), ids->srv[i],
 		    shm_name(c->shm, s->name_off));
-	put_addr(sc, o);
+	int port = 0;
+	put_addr(s, sc, o, &port);
 	sbuf_printf(o, " %u %u %u %u %llu %d %d %d %d %d %d %d %s %d - %d %d %s %s %d\n",
 		    s->op_state, s->admin, s->weight_user, s->weight_cfg,
 		    (unsigned long long)(s->last_change && now > s->last_change ? now - s->last_change : 0),
 		    ha_check_status(s->check_status), ha_check_result(s->check_status),
 		    s->check_health, check_state(s, SHM_SRV_CHECK, 0), check_state(s, SHM_SRV_AGENT, 1),
 		    be->id > 0, s->id > 0,
-		    sc && sc->addr.is_name ? sc->addr.host : "-", sc ? sc->addr.port : 0,
+		    sc && sc->addr.is_name ? sc->addr.host : "-", port,
 		    sc ? sc->ssl : 0, sc ? sc->check_port : 0, or_dash(sc ? sc->check_addr : NULL),
 		    or_dash(sc ? sc->agent_addr : NULL), sc ? sc->agent_port : 0);
 }

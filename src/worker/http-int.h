@@ -64,6 +64,8 @@ struct srv_conn {
 	int peer_closed;             /* EPOLLRDHUP seen */
 	int64_t since;               /* idle since (coarse ms) */
 	uint32_t nserved;            /* responses it carried to their end */
+	uint32_t addr_seq;           /* the server's rt_seq when it connected: an
+	                              * idle one to an older address is dropped */
 };
 
 #define HTTP_HELD_MAX 4              /* idle server connections a client session keeps */

@@ -512,6 +512,7 @@ struct srv_conn *http_sc_new(struct session *s)
 	sc->w = s->w;
 	sc->c = s->srvc;
 	sc->srv = (uint32_t)s->srv;
+	sc->addr_seq = s->addr_seq;
 	sc->owner = s;
 	sc->ev = event_new(s->w->p->base, sc->c.fd, EV_READ | EV_WRITE | EV_CLOSED | EV_ET |
 			   EV_PERSIST, sc_cb, sc);

@@ -574,6 +574,26 @@ static int assign_server(struct session *s)
 	return 0;
 }
 
+/* `set server ... addr`: the runtime address replaces the configured one,
+ * and its port, when given, the configured port or port map. */
+static int server_rt_addr(struct session *s, int *port)
+{
+	uint16_t fam, rport;
+	uint32_t ip[4];
+	const struct shm_srv *r = shm_server(s->w->p->shm, (uint32_t)s->srv);
+	if (!shm_srv_rt_addr(r, &s->addr_seq, &fam, ip, &rport))
+		return 0;
+	memset(&s->srv_addr, 0, sizeof(s->srv_addr));
+	s->srv_addr.ss_family = fam;
+	if (fam == AF_INET6)
+		memcpy(&((struct sockaddr_in6 *)&s->srv_addr)->sin6_addr, ip, 16);
+	else
+		memcpy(&((struct sockaddr_in *)&s->srv_addr)->sin_addr, ip, 4);
+	if (rport)
+		*port = rport;
+	return 1;
+}
+
 static void server_addr(struct session *s)
 {
 	const struct server_conf *sc = s->srv_conf;
@@ -581,6 +601,7 @@ static void server_addr(struct session *s)
 	int port = sc->addr.port;
 	if (!port || sc->addr.port_offset)
 		port = ntohs(((const struct sockaddr_in *)sess_frontend_addr(s))->sin_port) + sc->addr.port_offset;
+	server_rt_addr(s, &port);
 	if (s->srv_addr.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&s->srv_addr)->sin6_port = htons((uint16_t)port);
 	else
@@ -841,6 +862,12 @@ int http_take_idle(struct session *s)
 	int min = http_reuse_min_served(s->be->px->http_reuse, t->nreq > 0, t->replayable);
 	if (!sc && min >= 0)
 		sc = pool_take(s->w, (uint32_t)s->srv, (uint32_t)min);
+	/* connected before `set server ... addr`: to the old address */
+	if (sc && sc->addr_seq != __atomic_load_n(&shm_server(s->w->p->shm, (uint32_t)s->srv)->rt_seq,
+						  __ATOMIC_ACQUIRE)) {
+		http_sc_free(sc, 1);
+		sc = NULL;
+	}
 	if (!sc)
 		return 0;
 	s->srvc = sc->c;

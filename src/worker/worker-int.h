@@ -119,6 +119,7 @@ struct session {
 	struct event *tmo;
 	struct half c2s, s2c;        /* client to server, server to client */
 	struct sockaddr_storage cli_addr, frt_addr, srv_addr;
+	uint32_t addr_seq;           /* the server's rt_seq srv_addr was taken at */
 	socklen_t cli_len;
 	int retries, redispatched;
 	uint32_t avoid;              /* server that failed, for redispatch */

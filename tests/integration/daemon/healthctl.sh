@@ -12,6 +12,7 @@
 #  - `set server ... agent up|down`, `disable agent` (a "down" agent holds
 #    the server no longer) and `enable agent`;
 #  - `shutdown sessions server` cuts that server's sessions only;
+#  - `set server ... addr <ip> [port <p>]` moves traffic and checks;
 #  - the stats page's Health and Agent actions do the same ("changed from
 #    Web interface");
 #  - wrong uses get HAProxy's one-line errors, and a reload keeps disabled
@@ -271,6 +272,32 @@ r=$(post "s=a&s=nope&action=hrunn&b=lb")
 check "page: an unknown server counts but is not altered: PART ($r)" test "${r##*;st=}" = PART
 check "page: the action list offers the health and agent actions" \
 	sh -c "curl -s -m 5 http://127.0.0.1:$ADM/stats | grep -q '<option value=\"hrunn\">Health: force UP'"
+
+# --- set server addr: traffic and checks follow the new address
+N2=$(free_port)
+start_testsrv n2 "$N2" --listen "127.0.0.2:$N2"
+r=$(cmd "set server lb/n addr 127.0.0.2 port $N2")
+check "set server addr: HAProxy's reply ($r)" \
+	test "$r" = "IP changed from '127.0.0.1' to '127.0.0.2', port changed from '$N' to '$N2' by 'stats socket command'"
+out=$(spread 40)
+check "... n's share now reaches the new address ($out)" \
+	test "$(json names.n2 <<<"$out")" -ge 5 -a "$(json names.n <<<"$out")" -eq 0
+check "... show stat addr says so ($(col n addr))" test "$(col n addr)" = "127.0.0.2:$N2"
+check "... and show servers state ($(state n srv_addr) $(state n srv_port))" \
+	test "$(state n srv_addr) $(state n srv_port)" = "127.0.0.2 $N2"
+r=$(cmd "set server lb/n addr 127.0.0.2")
+check "the same address again: nothing to change ($r)" \
+	test "$r" = "no need to change the addr by 'stats socket command'"
+cmd "set server lb/dead addr 127.0.0.1 port $B" >/dev/null
+check "a dead server moved to a live address: its check follows, UP" until_status dead UP 3
+check "a bad address: HAProxy's error" \
+	test "$(cmd 'set server lb/n addr 10.0.0.300')" = "Invalid addr '10.0.0.300' by 'stats socket command'"
+# (HAProxy takes the address and wraps the port: 70000 becomes 4464)
+if [ "${PROXY:-weir}" != haproxy ]; then
+	check "a bad port: refused whole, nothing changed" \
+		test "$(cmd 'set server lb/n addr 127.0.0.3 port 70000')|$(col n addr)" = \
+		"Invalid port '70000': a port is 1 to 65535 (nothing changed) by 'stats socket command'|127.0.0.2:$N2"
+fi
 
 # --- wrong uses: one line each, HAProxy's words
 check "health: a wrong word" test "$(cmd 'set server lb/a health bogus')" = \
