@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 9
+#define SHM_LAYOUT_VERSION 10
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -284,6 +284,16 @@ enum shm_obs_event {
 	SHM_OBS__COUNT
 };
 
+/* What the runtime API changed of a server's checks (`set server ...
+ * check-addr|check-port|agent-addr|agent-port|agent-send`): zero ports
+ * and families, and send_set 0, mean "as configured". */
+struct shm_chk_rt {
+	uint32_t chk_ip[4], agt_ip[4];      /* network order */
+	uint16_t chk_port, chk_family, agt_port, agt_family;
+	uint32_t send_set;
+	char send[128];                     /* NUL-terminated */
+};
+
 /*
  * A server. Who writes what:
  *   master   everything at creation (config fields, initial states)
@@ -364,6 +374,9 @@ struct shm_srv {
 	uint32_t rt_ip[4];        /* network order, AF_INET in rt_ip[0] */
 	uint16_t rt_port;         /* 0: the configured port (or port map) */
 	uint16_t rt_family;       /* AF_INET or AF_INET6 */
+	/* stats: the checks' own runtime targets, under chk_seq as rt_seq */
+	uint32_t chk_seq;
+	struct shm_chk_rt chk_rt;
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */
 } SHM_ALIGNED;

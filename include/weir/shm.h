@@ -10,6 +10,7 @@
 #define WEIR_SHM_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "weir/shm-t.h"
 
@@ -110,6 +111,28 @@ static inline int shm_srv_rt_addr(const struct shm_srv *s, uint32_t *seq, uint16
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&s->rt_seq, __ATOMIC_RELAXED) == a)
 			return 1;
+	}
+}
+
+/* The checks' runtime targets (shm_chk_rt) copied out under chk_seq; the
+ * version in *seq (0: nothing was ever set, v zeroed). */
+static inline void shm_srv_chk_rt(const struct shm_srv *s, struct shm_chk_rt *v, uint32_t *seq)
+{
+	for (;;) {
+		uint32_t a = __atomic_load_n(&s->chk_seq, __ATOMIC_ACQUIRE);
+		*seq = a;
+		if (a == 0) {
+			memset(v, 0, sizeof(*v));
+			return;
+		}
+		if (a & 1)
+			continue;
+		memcpy(v, &s->chk_rt, sizeof(*v));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&s->chk_seq, __ATOMIC_RELAXED) == a) {
+			v->send[sizeof(v->send) - 1] = '\0';
+			return;
+		}
 	}
 }
 

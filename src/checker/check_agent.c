@@ -67,6 +67,8 @@ struct agent_srv {
 	int down;                 /* the agent said down/fail/stopped */
 	int maint;                /* the agent said maint */
 	int maxconn;              /* the last maxconn:N logged, -1 none */
+	int send_set;             /* `set server ... agent-send`: send, not the config's */
+	char send[128];
 };
 
 static struct agent_srv *agent_tab;
@@ -390,8 +392,9 @@ static void agent_on_read(evutil_socket_t fd, short what, void *arg)
 		/* nothing said: nothing changes; HAProxy's words, its agent
 		 * program being connect, [send,] expect */
 		char info[64];
+		const char *sent = a->send_set ? a->send : c->conf->agent_send;
 		snprintf(info, sizeof(info), "TCPCHK got an empty response at step %d",
-			 c->conf->agent_send && *c->conf->agent_send ? 3 : 2);
+			 sent && *sent ? 3 : 2);
 		agent_failed(c, CHK_ST_L7RSP, info);
 	}
 }
@@ -408,7 +411,8 @@ static void agent_watch(struct chk *c, short what, event_callback_fn cb, int ms)
 
 static void agent_connected(struct chk *c)
 {
-	const char *send_str = c->conf->agent_send;
+	const struct agent_srv *a = agent_of(c->srv);
+	const char *send_str = a && a->send_set ? a->send : c->conf->agent_send;
 	if (send_str && *send_str &&
 	    send(c->fd, send_str, strlen(send_str), MSG_NOSIGNAL) < 0) {
 		agent_failed(c, CHK_ST_SOCKERR, strerror(errno));
@@ -462,7 +466,12 @@ static void agent_run(evutil_socket_t fd, short what, void *arg)
 		checker_schedule(c);
 		return;
 	}
-	checker_follow_addr(c, c->conf->agent_addr != NULL, 1);
+	struct shm_chk_rt v;
+	checker_retarget(c, 1, &v);
+	struct agent_srv *a = agent_of(c->srv);
+	a->send_set = v.send_set != 0;
+	if (a->send_set)
+		snprintf(a->send, sizeof(a->send), "%s", v.send);
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	agent_start(c);
@@ -520,6 +529,8 @@ int check_agent_setup(struct chk *c, struct weir_proc *p, const struct proxy_con
 	if (!c->read_timeout)
 		c->conn_timeout = c->inter;
 	const char *why = agent_address(c);
+	c->cfg_addr = c->addr;
+	c->cfg_addrlen = c->addrlen;
 	if (why) {
 		log_say(LOG_LVL_WARNING, "backend '%s': server '%s' agent will not be checked: %s.",
 			px->name, s->name, why);

@@ -79,6 +79,9 @@ struct chk {
 	struct ssl_st *ssl;                 /* the running check's TLS, NULL: plain */
 	uint64_t conn_start_ms;             /* monotonic, when the last connect began */
 	uint32_t addr_seq;                  /* the server's rt_seq c->addr follows */
+	uint32_t chk_seq;                   /* the server's chk_seq, likewise */
+	struct sockaddr_storage cfg_addr;   /* the target as configured (setup) */
+	socklen_t cfg_addrlen;
 	uint64_t ssl_deadline;              /* monotonic ms, bounds the handshake */
 };
 
@@ -126,10 +129,13 @@ struct sbuf;
  * socket's two ends, version 2 a LOCAL header (check_ssl.c). */
 void check_ssl_proxy_header(const struct chk *c, int version, struct sbuf *out);
 
-/* `set server ... addr`: points c->addr at the server's runtime address
- * when it moved, but the parts a `fixed_addr` (`addr`, `agent-addr`) or a
- * `fixed_port` (`port`, `agent-port`) pin. One load when nothing moved. */
-void checker_follow_addr(struct chk *c, int fixed_addr, int fixed_port);
+/* The runtime API moved the server (`set server ... addr`) or its check
+ * (`check-addr`, `check-port`; the agent's `agent-addr`, `agent-port`):
+ * recomputes c->addr from the configured target. A check's own runtime
+ * address and port come first; then the server's, for the parts `addr`
+ * and `port` (`agent-addr`, `agent-port`) do not pin. Two loads when
+ * nothing moved. v gets the runtime targets (agent-send); NULL: unused. */
+void checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v);
 
 /* Monotonic milliseconds (the clock check durations are measured on). */
 uint64_t checker_now_ms(void);

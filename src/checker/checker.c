@@ -160,7 +160,7 @@ static void checker_run(evutil_socket_t fd, short what, void *arg)
 		c->in_maint = 0;
 		check_state_resume(c);
 	}
-	checker_follow_addr(c, c->conf->check_addr != NULL, c->conf->check_port != 0);
+	checker_retarget(c, 0, NULL);
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	c->kind->start(c);
@@ -248,30 +248,53 @@ static const char *checker_address(struct chk *c)
 	return NULL;
 }
 
-void checker_follow_addr(struct chk *c, int fixed_addr, int fixed_port)
+static void checker_set_ip(struct chk *c, int fam, const uint32_t ip[4])
+{
+	int port = ntohs(c->addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&c->addr)->sin6_port :
+			 ((struct sockaddr_in *)&c->addr)->sin_port);
+	memset(&c->addr, 0, sizeof(c->addr));
+	c->addr.ss_family = (sa_family_t)fam;
+	if (fam == AF_INET6)
+		memcpy(&((struct sockaddr_in6 *)&c->addr)->sin6_addr, ip, 16);
+	else
+		memcpy(&((struct sockaddr_in *)&c->addr)->sin_addr, ip, 4);
+	c->addrlen = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	checker_set_port(&c->addr, port);
+}
+
+void checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v)
 {
 	const struct shm_srv *r = shm_server(c->p->shm, c->srv);
-	if (__atomic_load_n(&r->rt_seq, __ATOMIC_ACQUIRE) == c->addr_seq)
+	struct shm_chk_rt local;
+	if (!v)
+		v = &local;
+	if (__atomic_load_n(&r->rt_seq, __ATOMIC_ACQUIRE) == c->addr_seq &&
+	    __atomic_load_n(&r->chk_seq, __ATOMIC_ACQUIRE) == c->chk_seq) {
+		if (v != &local)
+			shm_srv_chk_rt(r, v, &c->chk_seq);
 		return;
-	uint16_t fam, port;
-	uint32_t ip[4];
-	if (!shm_srv_rt_addr(r, &c->addr_seq, &fam, ip, &port))
-		return;
-	int family = c->addr.ss_family;
-	if (family != AF_INET && family != AF_INET6)
-		return;                       /* a UNIX socket has no IP to change */
-	int cur = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&c->addr)->sin6_port :
-			((struct sockaddr_in *)&c->addr)->sin_port);
-	if (!fixed_addr) {
-		memset(&c->addr, 0, sizeof(c->addr));
-		c->addr.ss_family = fam;
-		if (fam == AF_INET6)
-			memcpy(&((struct sockaddr_in6 *)&c->addr)->sin6_addr, ip, 16);
-		else
-			memcpy(&((struct sockaddr_in *)&c->addr)->sin_addr, ip, 4);
-		c->addrlen = fam == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	}
-	checker_set_port(&c->addr, !fixed_port && port ? port : cur);
+	shm_srv_chk_rt(r, v, &c->chk_seq);
+	uint16_t fam = 0, rport = 0;
+	uint32_t rip[4] = { 0 };
+	int moved = shm_srv_rt_addr(r, &c->addr_seq, &fam, rip, &rport);
+	int cf = c->cfg_addr.ss_family;
+	if (cf != AF_INET && cf != AF_INET6)
+		return;                       /* a UNIX socket has no IP to change */
+	memcpy(&c->addr, &c->cfg_addr, sizeof(c->addr));
+	c->addrlen = c->cfg_addrlen;
+	int fixed_addr = agent ? c->conf->agent_addr != NULL : c->conf->check_addr != NULL;
+	int fixed_port = agent || c->conf->check_port != 0;
+	uint16_t own_fam = agent ? v->agt_family : v->chk_family;
+	uint16_t own_port = agent ? v->agt_port : v->chk_port;
+	if (own_fam)
+		checker_set_ip(c, own_fam, agent ? v->agt_ip : v->chk_ip);
+	else if (moved && !fixed_addr)
+		checker_set_ip(c, fam, rip);
+	if (own_port)
+		checker_set_port(&c->addr, own_port);
+	else if (moved && !fixed_port && rport)
+		checker_set_port(&c->addr, rport);
 }
 
 /* ------------------------------------------------------------ set up */
@@ -334,6 +357,8 @@ static int checker_setup(struct checker *ck, struct chk *c, const struct proxy_c
 			px->name, s->name, why);
 		return -1;
 	}
+	c->cfg_addr = c->addr;
+	c->cfg_addrlen = c->addrlen;
 	/* decided once: nothing of it changes while the checker runs */
 	c->no_last_ack = kind == &check_tcp_kind && c->addr.ss_family != AF_UNIX && check_ssl_silent(c);
 	c->timer = evtimer_new(ck->p->base, checker_run, c);

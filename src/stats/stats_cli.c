@@ -260,9 +260,114 @@ static int apply_addr(struct stats_ctx *c, uint32_t srv)
 	return STATS_EXEC_OK;
 }
 
+/* ------------------------------------------- the checks' runtime targets */
+
+/* The single writer of chk_rt: the seqlock of rt_seq. */
+static void chk_rt_write(struct shm_srv *s, const struct shm_chk_rt *v)
+{
+	uint32_t seq = __atomic_load_n(&s->chk_seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->chk_seq, (seq + 1) | 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy(&s->chk_rt, v, sizeof(*v));
+	__atomic_store_n(&s->chk_seq, ((seq + 1) | 1) + 1, __ATOMIC_RELEASE);
+}
+
+/* HAProxy's refusals: a check the server does not run. */
+static int chk_enabled(struct stats_ctx *c, const struct shm_srv *s, int agent)
+{
+	if (agent ? shm_srv_agent_on(s) : shm_srv_health_on(s))
+		return 1;
+	sbuf_adds(c->out, agent ? "agent checks are not enabled on this server.\n" :
+		  "health checks are not enabled on this server\n");
+	return 0;
+}
+
+static int parse_port(struct stats_ctx *c, const char *w, uint16_t *port)
+{
+	char *end = NULL;
+	long v = strtol(w, &end, 10);
+	if (!*w || *end || !(*w >= '0' && *w <= '9')) {
+		sbuf_adds(c->out, "provided port is not an integer\n");
+		return -1;
+	}
+	if (v < 1 || v > 65535) {
+		sbuf_printf(c->out, "Invalid port '%s': a port is 1 to 65535.\n", w);
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* `set server <b>/<s> check-port|agent-port <port>` */
+static int apply_chk_port(struct stats_ctx *c, uint32_t srv, int agent)
+{
+	struct shm_srv *s = shm_server(c->shm, srv);
+	const char *w = c->argc > 4 ? c->argv[4] : NULL;
+	if (!chk_enabled(c, s, agent))
+		return STATS_EXEC_OK;
+	if (!w) {
+		sbuf_printf(c->out, "set server <b>/<s> %s requires a port.\n",
+			    agent ? "agent-port" : "check-port");
+		return STATS_EXEC_OK;
+	}
+	struct shm_chk_rt v = s->chk_rt;
+	if (parse_port(c, w, agent ? &v.agt_port : &v.chk_port) == 0)
+		chk_rt_write(s, &v);
+	return STATS_EXEC_OK;
+}
+
+/* `set server <b>/<s> check-addr|agent-addr <ip> [port <port>]` */
+static int apply_chk_addr(struct stats_ctx *c, uint32_t srv, int agent)
+{
+	struct shm_srv *s = shm_server(c->shm, srv);
+	const char *ipw = c->argc > 4 ? c->argv[4] : NULL;
+	const char *portw = c->argc > 6 && strcmp(c->argv[5], "port") == 0 ? c->argv[6] : NULL;
+	if (!chk_enabled(c, s, agent))
+		return STATS_EXEC_OK;
+	if (!ipw || (c->argc > 5 && !portw)) {
+		sbuf_printf(c->out, "set server <b>/<s> %s requires an address and optionally a port.\n",
+			    agent ? "agent-addr" : "check-addr");
+		return STATS_EXEC_OK;
+	}
+	struct shm_chk_rt v = s->chk_rt;
+	uint32_t *ip = agent ? v.agt_ip : v.chk_ip;
+	unsigned char a[16] = { 0 };
+	int fam = inet_pton(AF_INET, ipw, a) == 1 ? AF_INET : inet_pton(AF_INET6, ipw, a) == 1 ?
+		  AF_INET6 : 0;
+	if (!fam) {
+		sbuf_printf(c->out, "invalid addr '%s'\n", ipw);
+		return STATS_EXEC_OK;
+	}
+	if (portw && parse_port(c, portw, agent ? &v.agt_port : &v.chk_port) < 0)
+		return STATS_EXEC_OK;
+	memcpy(ip, a, 16);
+	*(agent ? &v.agt_family : &v.chk_family) = (uint16_t)fam;
+	chk_rt_write(s, &v);
+	return STATS_EXEC_OK;
+}
+
+/* `set server <b>/<s> agent-send <string>`: one word, as HAProxy reads it;
+ * none sends nothing. */
+static int apply_agent_send(struct stats_ctx *c, uint32_t srv)
+{
+	struct shm_srv *s = shm_server(c->shm, srv);
+	const char *w = c->argc > 4 ? c->argv[4] : "";
+	if (!chk_enabled(c, s, 1))
+		return STATS_EXEC_OK;
+	struct shm_chk_rt v = s->chk_rt;
+	if (strlen(w) >= sizeof(v.send)) {
+		sbuf_printf(c->out, "agent-send: at most %zu bytes.\n", sizeof(v.send) - 1);
+		return STATS_EXEC_OK;
+	}
+	snprintf(v.send, sizeof(v.send), "%s", w);
+	v.send_set = 1;
+	chk_rt_write(s, &v);
+	return STATS_EXEC_OK;
+}
+
 /* --------------------------------------------------------- handlers */
 
-/* `set server <b>/<s> state|weight|health|agent|addr <value>` */
+/* `set server <b>/<s> state|weight|health|agent|addr|check-*|agent-* <value>` */
 static int cmd_set_server(struct stats_ctx *c)
 {
 	uint32_t srv;
@@ -279,9 +384,15 @@ static int cmd_set_server(struct stats_ctx *c)
 		return apply_agent(c, srv, c->argc > 4 ? c->argv[4] : NULL);
 	if (strcmp(what, "addr") == 0)
 		return apply_addr(c, srv);
-	sbuf_adds(c->out, "'set server <srv>' supports 'state', 'weight', 'health', 'agent' and 'addr' "
-		  "in weir (not yet 'check-addr', 'check-port', 'agent-addr', 'agent-port', "
-		  "'agent-send', 'fqdn' or 'ssl').\n");
+	if (strcmp(what, "check-port") == 0 || strcmp(what, "agent-port") == 0)
+		return apply_chk_port(c, srv, what[0] == 'a');
+	if (strcmp(what, "check-addr") == 0 || strcmp(what, "agent-addr") == 0)
+		return apply_chk_addr(c, srv, what[0] == 'a');
+	if (strcmp(what, "agent-send") == 0)
+		return apply_agent_send(c, srv);
+	sbuf_adds(c->out, "'set server <srv>' supports 'state', 'weight', 'health', 'agent', 'addr', "
+		  "'check-addr', 'check-port', 'agent-addr', 'agent-port' and 'agent-send' in weir "
+		  "(not yet 'fqdn' or 'ssl').\n");
 	return STATS_EXEC_OK;
 }
 

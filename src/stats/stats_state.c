@@ -104,6 +104,19 @@ static void state_line(struct stats_ctx *c, const struct stats_ids *ids, uint32_
 		    shm_name(c->shm, s->name_off));
 	int port = 0;
 	put_addr(s, sc, o, &port);
+	/* `set server ... check-* | agent-*` over the configuration */
+	struct shm_chk_rt v;
+	uint32_t seq;
+	shm_srv_chk_rt(s, &v, &seq);
+	char caddr[INET6_ADDRSTRLEN], aaddr[INET6_ADDRSTRLEN];
+	snprintf(caddr, sizeof(caddr), "%s", or_dash(sc ? sc->check_addr : NULL));
+	snprintf(aaddr, sizeof(aaddr), "%s", or_dash(sc ? sc->agent_addr : NULL));
+	if (v.chk_family)
+		inet_ntop(v.chk_family, v.chk_ip, caddr, sizeof(caddr));
+	if (v.agt_family)
+		inet_ntop(v.agt_family, v.agt_ip, aaddr, sizeof(aaddr));
+	int cport = v.chk_port ? v.chk_port : sc ? sc->check_port : 0;
+	int aport = v.agt_port ? v.agt_port : sc ? sc->agent_port : 0;
 	sbuf_printf(o, " %u %u %u %u %llu %d %d %d %d %d %d %d %s %d - %d %d %s %s %d\n",
 		    s->op_state, s->admin, s->weight_user, s->weight_cfg,
 		    (unsigned long long)(s->last_change && now > s->last_change ? now - s->last_change : 0),
@@ -111,8 +124,7 @@ static void state_line(struct stats_ctx *c, const struct stats_ids *ids, uint32_
 		    s->check_health, check_state(s, SHM_SRV_CHECK, 0), check_state(s, SHM_SRV_AGENT, 1),
 		    be->id > 0, s->id > 0,
 		    sc && sc->addr.is_name ? sc->addr.host : "-", port,
-		    sc ? sc->ssl : 0, sc ? sc->check_port : 0, or_dash(sc ? sc->check_addr : NULL),
-		    or_dash(sc ? sc->agent_addr : NULL), sc ? sc->agent_port : 0);
+		    sc ? sc->ssl : 0, cport, caddr, aaddr, aport);
 }
 
 int stats_state_show(struct stats_ctx *c)

@@ -50,6 +50,29 @@ while True:
 PY
 t_pids="$t_pids $!"
 wait_port "$AG"
+# a second agent: "up" for a check that sent it "hello", else "down"
+AG2=$(free_port)
+python3 - "$AG2" >>"$T_TMP/agent2.log" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    c.settimeout(0.1)
+    try:
+        got = c.recv(100)
+    except OSError:
+        got = b""
+    try:
+        c.sendall(b"up\n" if b"hello" in got else b"down\n")
+    except OSError:
+        pass
+    c.close()
+PY
+t_pids="$t_pids $!"
+wait_port "$AG2"
 
 # a: checked every second (a forced state holds until its next check);
 # dead: nothing listens; n: no check; g: health and agent checks.
@@ -241,6 +264,34 @@ check "... the $scur on a were cut, every other one carried its data ($out)" \
 	-a "$(json names.a <<<"$out")" -eq 0
 check "shutdown sessions server needs a server" \
 	test "$(cmd 'shutdown sessions server lb/nope')" = "No such server."
+
+# --- the checks' own targets at run time
+check "set server agent-port: an empty reply" test -z "$(cmd "set server lb/g agent-port $AG2")"
+check "... the agent is asked there (it says down to a silent check)" until_status g "DOWN (agent)" 3
+check "... show servers state srv_agent_port ($(state g srv_agent_port))" test "$(state g srv_agent_port)" = "$AG2"
+check "set server agent-send hello: the agent there says up" \
+	sh -c "[ -z \"\$(echo 'set server lb/g agent-send hello' | socat -t 5 stdio unix-connect:$SOCK | sed '/^\$/d')\" ]"
+check "... g UP again" until_status g UP 3
+cmd "set server lb/g agent-port $AG" >/dev/null
+cmd "set server lb/g agent-send" >/dev/null
+check "set server check-port: a's check goes to a dead port, a DOWN" \
+	sh -c "[ -z \"\$(echo 'set server lb/a check-port $DEAD' | socat -t 5 stdio unix-connect:$SOCK | sed '/^\$/d')\" ]"
+until_status a DOWN 5
+check "... a DOWN after fall checks ($(col a status), srv_check_port $(state a srv_check_port))" \
+	test "$(col a status)|$(state a srv_check_port)" = "DOWN|$DEAD"
+cmd "set server lb/a check-addr 127.0.0.1 port $A" >/dev/null
+check "set server check-addr with a port: a's check back on its server, UP" until_status a UP 5
+check "... srv_check_addr and srv_check_port ($(state a srv_check_addr) $(state a srv_check_port))" \
+	test "$(state a srv_check_addr) $(state a srv_check_port)" = "127.0.0.1 $A"
+check "check-port on a server without check: HAProxy's error" \
+	test "$(cmd 'set server lb/n check-port 5')" = "health checks are not enabled on this server"
+check "check-port abc: HAProxy's error" \
+	test "$(cmd 'set server lb/a check-port abc')" = "provided port is not an integer"
+check "check-port without a port" \
+	test "$(cmd 'set server lb/a check-port')" = "set server <b>/<s> check-port requires a port."
+check "check-addr bogus: HAProxy's error" test "$(cmd 'set server lb/a check-addr bogus')" = "invalid addr 'bogus'"
+check "agent-send on a server without agent: HAProxy's error" \
+	test "$(cmd 'set server lb/a agent-send x')" = "agent checks are not enabled on this server."
 
 # --- the stats page's actions
 post() {
