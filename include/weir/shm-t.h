@@ -62,7 +62,7 @@
 
 #define SHM_MAGIC 0x004d485352494557ULL   /* "WEIRSHM\0" little endian */
 /* Bump whenever any struct in this file changes. */
-#define SHM_LAYOUT_VERSION 10
+#define SHM_LAYOUT_VERSION 11
 #define SHM_ALIGN 64
 #define SHM_PAGE 4096
 #define SHM_MAX_WORKERS 1024
@@ -322,8 +322,12 @@ struct shm_srv {
 	uint32_t weight_pct;      /* checker: 100, or less while slow-starting */
 	uint32_t admin;           /* SHM_ADMIN_* bits */
 	/* stats: SHM_CTL_* bits; the checker reads them at each run, with
-	 * admin: the same cache line */
+	 * admin and the two seqlock versions below: one cache line */
 	uint32_t ctl;
+	/* stats: the versions of the runtime address (rt_*) and of the
+	 * checks' runtime targets (chk_rt), seqlocks: odd while stats writes,
+	 * 0 while nothing was ever set (readers in shm.h) */
+	uint32_t rt_seq, chk_seq;
 	uint32_t op_state;        /* enum shm_op_state */
 	int32_t check_health;     /* 0..rise+fall-1: < rise means DOWN */
 	int32_t check_rise, check_fall;
@@ -365,17 +369,13 @@ struct shm_srv {
 	uint32_t force_ack;
 	/* stats: `shutdown sessions server` count (see shm_header.kill_gen) */
 	uint32_t kill_seq;
-	/* stats: `set server ... addr <ip> [port <p>]`, under a seqlock:
-	 * rt_seq is odd while stats writes and 0 while the configured address
-	 * holds; readers (workers at each connect, the checker before each
-	 * check, stats) copy the fields between two equal even reads
-	 * (shm_srv_rt_addr in shm.h) */
-	uint32_t rt_seq;
+	/* stats: `set server ... addr <ip> [port <p>]`, under rt_seq; readers
+	 * (workers at each connect, the checker before each check, stats) copy
+	 * it between two equal even reads (shm_srv_rt_addr in shm.h) */
 	uint32_t rt_ip[4];        /* network order, AF_INET in rt_ip[0] */
 	uint16_t rt_port;         /* 0: the configured port (or port map) */
 	uint16_t rt_family;       /* AF_INET or AF_INET6 */
-	/* stats: the checks' own runtime targets, under chk_seq as rt_seq */
-	uint32_t chk_seq;
+	/* stats: the checks' own runtime targets, under chk_seq */
 	struct shm_chk_rt chk_rt;
 	struct shm_srv_ctrs c;    /* scur is the live connection count across
 				   * all workers: leastconn and maxconn read it */

@@ -467,11 +467,12 @@ static void agent_run(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	struct shm_chk_rt v;
-	checker_retarget(c, 1, &v);
-	struct agent_srv *a = agent_of(c->srv);
-	a->send_set = v.send_set != 0;
-	if (a->send_set)
-		snprintf(a->send, sizeof(a->send), "%s", v.send);
+	if (checker_retarget(c, 1, &v)) {
+		struct agent_srv *a = agent_of(c->srv);
+		a->send_set = v.send_set != 0;
+		if (a->send_set)
+			snprintf(a->send, sizeof(a->send), "%s", v.send);
+	}
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	agent_start(c);

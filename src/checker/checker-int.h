@@ -134,8 +134,9 @@ void check_ssl_proxy_header(const struct chk *c, int version, struct sbuf *out);
  * recomputes c->addr from the configured target. A check's own runtime
  * address and port come first; then the server's, for the parts `addr`
  * and `port` (`agent-addr`, `agent-port`) do not pin. Two loads when
- * nothing moved. v gets the runtime targets (agent-send); NULL: unused. */
-void checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v);
+ * nothing moved (returns 0); else 1, the runtime targets copied into v
+ * (the agent takes its agent-send from there). */
+int checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v);
 
 /* Monotonic milliseconds (the clock check durations are measured on). */
 uint64_t checker_now_ms(void);

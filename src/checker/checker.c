@@ -160,7 +160,8 @@ static void checker_run(evutil_socket_t fd, short what, void *arg)
 		c->in_maint = 0;
 		check_state_resume(c);
 	}
-	checker_retarget(c, 0, NULL);
+	struct shm_chk_rt v;
+	checker_retarget(c, 0, &v);
 	c->running = 1;
 	c->start_ms = checker_now_ms();
 	c->kind->start(c);
@@ -262,25 +263,19 @@ static void checker_set_ip(struct chk *c, int fam, const uint32_t ip[4])
 	checker_set_port(&c->addr, port);
 }
 
-void checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v)
+int checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v)
 {
 	const struct shm_srv *r = shm_server(c->p->shm, c->srv);
-	struct shm_chk_rt local;
-	if (!v)
-		v = &local;
 	if (__atomic_load_n(&r->rt_seq, __ATOMIC_ACQUIRE) == c->addr_seq &&
-	    __atomic_load_n(&r->chk_seq, __ATOMIC_ACQUIRE) == c->chk_seq) {
-		if (v != &local)
-			shm_srv_chk_rt(r, v, &c->chk_seq);
-		return;
-	}
+	    __atomic_load_n(&r->chk_seq, __ATOMIC_ACQUIRE) == c->chk_seq)
+		return 0;
 	shm_srv_chk_rt(r, v, &c->chk_seq);
 	uint16_t fam = 0, rport = 0;
 	uint32_t rip[4] = { 0 };
 	int moved = shm_srv_rt_addr(r, &c->addr_seq, &fam, rip, &rport);
 	int cf = c->cfg_addr.ss_family;
 	if (cf != AF_INET && cf != AF_INET6)
-		return;                       /* a UNIX socket has no IP to change */
+		return 1;                     /* a UNIX socket has no IP to change */
 	memcpy(&c->addr, &c->cfg_addr, sizeof(c->addr));
 	c->addrlen = c->cfg_addrlen;
 	int fixed_addr = agent ? c->conf->agent_addr != NULL : c->conf->check_addr != NULL;
@@ -295,6 +290,7 @@ void checker_retarget(struct chk *c, int agent, struct shm_chk_rt *v)
 		checker_set_port(&c->addr, own_port);
 	else if (moved && !fixed_port && rport)
 		checker_set_port(&c->addr, rport);
+	return 1;
 }
 
 /* ------------------------------------------------------------ set up */

@@ -200,6 +200,22 @@ static int apply_agent(struct stats_ctx *c, uint32_t srv, const char *arg)
 	return STATS_EXEC_OK;
 }
 
+/* The writer's half of the seqlocks in a server's record (rt_seq,
+ * chk_seq; readers in shm.h): odd while the fields change, then the next
+ * even value. Stats is their only writer. */
+static uint32_t seq_write_begin(uint32_t *seq)
+{
+	uint32_t odd = (__atomic_load_n(seq, __ATOMIC_RELAXED) + 1) | 1;
+	__atomic_store_n(seq, odd, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	return odd;
+}
+
+static void seq_write_end(uint32_t *seq, uint32_t odd)
+{
+	__atomic_store_n(seq, odd + 1, __ATOMIC_RELEASE);
+}
+
 /* `set server <b>/<s> addr <ip> [port <port>]`: HAProxy's replies ("IP
  * changed from 'a' to 'b', port changed from ..."), but a port that is no
  * port is refused whole rather than half applied. The write is a seqlock
@@ -238,16 +254,14 @@ static int apply_addr(struct stats_ctx *c, uint32_t srv)
 	stats_obj_srv_addr(s, sc, old, sizeof(old), &old_port);
 	inet_ntop(fam, a, now, sizeof(now));
 	uint16_t new_port = portw ? (uint16_t)port : s->rt_seq ? s->rt_port : 0;
-	uint32_t seq = __atomic_load_n(&s->rt_seq, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->rt_seq, (seq + 1) | 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	uint32_t seq = seq_write_begin(&s->rt_seq);
 	uint32_t w[4];
 	memcpy(w, a, sizeof(w));
 	for (int i = 0; i < 4; i++)
 		__atomic_store_n(&s->rt_ip[i], w[i], __ATOMIC_RELAXED);
 	__atomic_store_n(&s->rt_family, (uint16_t)fam, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->rt_port, new_port, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->rt_seq, ((seq + 1) | 1) + 1, __ATOMIC_RELEASE);
+	seq_write_end(&s->rt_seq, seq);
 	if (strcmp(old, now) == 0)
 		sbuf_adds(c->out, "no need to change the addr");
 	else
@@ -262,14 +276,12 @@ static int apply_addr(struct stats_ctx *c, uint32_t srv)
 
 /* ------------------------------------------- the checks' runtime targets */
 
-/* The single writer of chk_rt: the seqlock of rt_seq. */
+/* The single writer of chk_rt, under chk_seq as rt_seq. */
 static void chk_rt_write(struct shm_srv *s, const struct shm_chk_rt *v)
 {
-	uint32_t seq = __atomic_load_n(&s->chk_seq, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->chk_seq, (seq + 1) | 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	uint32_t seq = seq_write_begin(&s->chk_seq);
 	memcpy(&s->chk_rt, v, sizeof(*v));
-	__atomic_store_n(&s->chk_seq, ((seq + 1) | 1) + 1, __ATOMIC_RELEASE);
+	seq_write_end(&s->chk_seq, seq);
 }
 
 /* HAProxy's refusals: a check the server does not run. */

@@ -70,13 +70,7 @@ static const struct proxy_conf *row_px(const struct csv_row *r)
 
 static const struct server_conf *row_srv_conf(const struct csv_row *r)
 {
-	if (!is_srv(r))
-		return NULL;
-	const struct proxy_conf *px = row_px(r);
-	uint32_t i = r->idx - r->be->srv_first;
-	if (!px || i >= (uint32_t)px->servers.n)
-		return NULL;
-	return px->servers.v[i];
+	return is_srv(r) ? stats_obj_srv_conf(r->p, r->shm, r->idx) : NULL;
 }
 
 /* Effective (or user, with `user`) weight summed over the backend's usable

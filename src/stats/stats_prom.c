@@ -443,6 +443,8 @@ static const char *const hrsp_codes[] = { "1xx", "2xx", "3xx", "4xx", "5xx", "ot
 struct prom_row {
 	char **f;
 	int nf;
+	const char *px, *sv;          /* pxname, svname */
+	int checked;                  /* a check_status: its health check runs */
 	int kind;                     /* PK_FE, PK_BE, PK_SRV */
 	int http;                     /* mode http */
 	int state;                    /* index in srv_states / px_states */
@@ -459,6 +461,7 @@ struct prom_dump {
 	struct sbuf info, csv;
 	char *names[PROM_MAX_COLS];
 	int ncols;
+	int i_hrsp[ARRAY_SIZE(hrsp_codes)];   /* hrsp_* columns, looked up once */
 	struct prom_row *rows;
 	int nrows;
 	struct prom_agg *aggs;
@@ -520,14 +523,22 @@ static void dump_rows(struct prom_dump *d)
 	stats_split_fields(csv + 2, d->names, &d->ncols, PROM_MAX_COLS);
 	int i_type = col_index(d, "type"), i_mode = col_index(d, "mode");
 	int i_status = col_index(d, "status"), i_chk = col_index(d, "check_status");
-	int i_px = col_index(d, "pxname");
+	int i_px = col_index(d, "pxname"), i_sv = col_index(d, "svname");
+	char name[16];
+	for (size_t i = 0; i < ARRAY_SIZE(hrsp_codes); i++) {
+		snprintf(name, sizeof(name), "hrsp_%s", hrsp_codes[i]);
+		d->i_hrsp[i] = col_index(d, name);
+	}
 	for (char *line = nl + 1; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		struct prom_row r = { .f = xcalloc(PROM_MAX_COLS, sizeof(char *)), .agg = -1 };
 		stats_split_fields(line, r.f, &r.nf, PROM_MAX_COLS);
 		r.kind = atoi(row_col(&r, i_type)) + PK_FE;
 		r.http = strcmp(row_col(&r, i_mode), "http") == 0;
+		r.px = row_col(&r, i_px);
+		r.sv = row_col(&r, i_sv);
 		const char *st = row_col(&r, i_status), *chk = row_col(&r, i_chk);
+		r.checked = *chk != '\0';
 		if (r.kind == PK_SRV)
 			r.state = srv_state(st);
 		else
@@ -536,12 +547,12 @@ static void dump_rows(struct prom_dump *d)
 			chk += 2;
 		r.chk = word_index(chk, chk_states, N_CHK_STATES);
 		if (r.kind == PK_SRV) {
-			struct prom_agg *a = agg_of(d, row_col(&r, i_px));
+			struct prom_agg *a = agg_of(d, r.px);
 			a->srv[r.state]++;
 			if (r.chk >= 0)
 				a->chk[r.chk]++;
 		} else if (r.kind == PK_BE) {
-			struct prom_agg *a = agg_of(d, row_col(&r, i_px));
+			struct prom_agg *a = agg_of(d, r.px);
 			r.agg = (int)(a - d->aggs);
 		}
 		d->rows = xrealloc(d->rows, (size_t)(d->nrows + 1) * sizeof(*d->rows));
@@ -616,9 +627,9 @@ static void put_sample_head(struct sbuf *o, const struct prom_metric *m, const s
 		return;
 	sbuf_addc(o, '{');
 	if (r) {
-		put_label(o, "proxy", row_col(r, col_index(d, "pxname")), 1);
+		put_label(o, "proxy", r->px, 1);
 		if (r->kind == PK_SRV)
-			put_label(o, "server", row_col(r, col_index(d, "svname")), 0);
+			put_label(o, "server", r->sv, 0);
 	}
 	if (extra)
 		put_label(o, extra, xval, !r);
@@ -650,7 +661,6 @@ static void put_states(struct sbuf *o, const struct prom_metric *m, const struct
 static void put_row(struct sbuf *o, const struct prom_metric *m, const struct prom_dump *d,
 		    const struct prom_row *r, int col)
 {
-	char name[16];
 	switch (m->src) {
 	case PS_COL:
 		put_sample_head(o, m, d, r, NULL, NULL);
@@ -667,9 +677,8 @@ static void put_row(struct sbuf *o, const struct prom_metric *m, const struct pr
 		break;
 	case PS_HRSP:
 		for (size_t i = 0; i < ARRAY_SIZE(hrsp_codes); i++) {
-			snprintf(name, sizeof(name), "hrsp_%s", hrsp_codes[i]);
 			put_sample_head(o, m, d, r, "code", hrsp_codes[i]);
-			put_value(o, m, row_col(r, col_index(d, name)));
+			put_value(o, m, row_col(r, d->i_hrsp[i]));
 		}
 		break;
 	case PS_AGG_SRV:
@@ -721,7 +730,7 @@ static void put_metric(struct sbuf *o, const struct prom_metric *m, const struct
 	for (int i = 0; i < d->nrows; i++) {
 		const struct prom_row *r = &d->rows[i];
 		if (r->kind != m->kind || ((m->flags & PF_HTTP) && !r->http) ||
-		    ((m->flags & PF_CHECKED) && !*row_col(r, col_index(d, "check_status"))) ||
+		    ((m->flags & PF_CHECKED) && !r->checked) ||
 		    (opt->no_maint && r->kind == PK_SRV && r->state == 2))
 			continue;
 		put_row(o, m, d, r, col);

@@ -67,14 +67,6 @@ static int check_state(const struct shm_srv *s, uint32_t flag, int agent)
 	return s->admin & SHM_ADMIN_MAINT ? st | HA_CHK_PAUSED : st;
 }
 
-static const struct server_conf *srv_conf(struct stats_ctx *c, const struct shm_be *be, uint32_t i)
-{
-	const struct cfg *cfg = c->p ? c->p->cfg : NULL;
-	if (!cfg || be->cfg_index >= (uint32_t)cfg->proxies.n)
-		return NULL;
-	const struct proxy_conf *px = cfg->proxies.v[be->cfg_index];
-	return i - be->srv_first < (uint32_t)px->servers.n ? px->servers.v[i - be->srv_first] : NULL;
-}
 
 /* The address without its port (the runtime one first); "-" when there
  * is none. Its port in *port. */
@@ -98,7 +90,7 @@ static void state_line(struct stats_ctx *c, const struct stats_ids *ids, uint32_
 {
 	const struct shm_be *be = shm_backend(c->shm, b);
 	const struct shm_srv *s = shm_server(c->shm, i);
-	const struct server_conf *sc = srv_conf(c, be, i);
+	const struct server_conf *sc = stats_obj_srv_conf(c->p, c->shm, i);
 	struct sbuf *o = c->out;
 	sbuf_printf(o, "%d %s %d %s ", ids->be[b], shm_name(c->shm, be->name_off), ids->srv[i],
 		    shm_name(c->shm, s->name_off));

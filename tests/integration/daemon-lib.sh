@@ -103,6 +103,38 @@ PY
 	: >>"$T_TMP/$1.lines"
 }
 
+# start_agent PORT FILE: a test agent (agent-check) on 127.0.0.1:PORT that
+# answers each connection with the current content of FILE and closes
+# (sets AGENT_PID). With FILE "hello", it answers "up" to a check that sent
+# it "hello" (agent-send), "down" to any other.
+start_agent() {
+	python3 - "$1" "$2" >>"$T_TMP/agent-$1.log" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    try:
+        if sys.argv[2] == "hello":
+            c.settimeout(0.1)
+            try:
+                got = c.recv(100)
+            except OSError:
+                got = b""
+            c.sendall(b"up\n" if b"hello" in got else b"down\n")
+        else:
+            c.sendall(open(sys.argv[2], "rb").read())
+    except OSError:
+        pass
+    c.close()
+PY
+	AGENT_PID=$!
+	t_pids="$t_pids $AGENT_PID"
+	wait_port "$1"
+}
+
 # start_weir CFG [flags...]: `weir -W -f CFG` in the background, until it
 # logs "Loading success." (sets WEIR_PID, log in $T_TMP/weir.log).
 start_weir() {

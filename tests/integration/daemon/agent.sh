@@ -22,23 +22,7 @@ start_testsrv b "$B"
 
 # The agent: one line per connection, the current content of agent.reply.
 echo up >"$T_TMP/agent.reply"
-python3 - "$AG" "$T_TMP/agent.reply" >>"$T_TMP/agent.log" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    try:
-        c.sendall(open(sys.argv[2], "rb").read())
-    except OSError:
-        pass
-    c.close()
-PY
-AGENT_PID=$!
-t_pids="$t_pids $AGENT_PID"
-wait_port "$AG"
+start_agent "$AG" "$T_TMP/agent.reply"
 
 cat >"$T_TMP/weir.cfg" <<CFG
 global

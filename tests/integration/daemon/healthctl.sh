@@ -34,45 +34,10 @@ start_testsrv n "$N"
 start_testsrv g "$G"
 
 echo up >"$T_TMP/agent.reply"
-python3 - "$AG" "$T_TMP/agent.reply" >>"$T_TMP/agent.log" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    try:
-        c.sendall(open(sys.argv[2], "rb").read())
-    except OSError:
-        pass
-    c.close()
-PY
-t_pids="$t_pids $!"
-wait_port "$AG"
+start_agent "$AG" "$T_TMP/agent.reply"
 # a second agent: "up" for a check that sent it "hello", else "down"
 AG2=$(free_port)
-python3 - "$AG2" >>"$T_TMP/agent2.log" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(16)
-while True:
-    c, _ = s.accept()
-    c.settimeout(0.1)
-    try:
-        got = c.recv(100)
-    except OSError:
-        got = b""
-    try:
-        c.sendall(b"up\n" if b"hello" in got else b"down\n")
-    except OSError:
-        pass
-    c.close()
-PY
-t_pids="$t_pids $!"
-wait_port "$AG2"
+start_agent "$AG2" hello
 
 # a: checked every second (a forced state holds until its next check);
 # dead: nothing listens; n: no check; g: health and agent checks.
